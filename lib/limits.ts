@@ -52,6 +52,17 @@ export const defaultLimits = {
   resolveTtl: 30_000,
   /** Bytes read from the socket at once (the reusable read buffer of a connection). */
   readBufferSize: 64 * 1024,
+  /** Bytes of all entries of a memory cache store (bodies, header fields and URLs); least recently used entries go first. */
+  cacheMaxSize: 64 * 1024 * 1024,
+  /** Bytes of one cached response body; a larger body is passed through without being stored. */
+  cacheMaxEntrySize: 8 * 1024 * 1024,
+  /**
+   * Upper bound of a heuristic freshness lifetime (RFC 9111 §4.2.2): 10% of the
+   * time since Last-Modified, but never more than this.
+   */
+  cacheHeuristicMaxAge: 24 * 60 * 60 * 1000,
+  /** A file cache store's temporary file untouched this long is a leftover of a killed process and is deleted. */
+  cacheTempFileMaxAge: 60 * 60 * 1000,
 } as const;
 
 /** The type of {@link defaultLimits}: one number per limit. */
