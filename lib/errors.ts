@@ -331,3 +331,20 @@ export class BodyUsedError extends HttpClientError {
     super("ERR_BODY_USED", "the body was already read", options);
   }
 }
+
+/**
+ * A saved cookie jar could not be read: the file is not JSON, or not a jar
+ * this library wrote (unknown `version`).
+ *
+ * @example
+ * ```ts
+ * import { CookieFileError } from "./mod.ts";
+ * console.log(new CookieFileError("not JSON").code); // "ERR_COOKIE_FILE"
+ * ```
+ */
+export class CookieFileError extends HttpClientError {
+  /** Create a cookie-file error. */
+  constructor(message: string, options?: HttpClientErrorOptions) {
+    super("ERR_COOKIE_FILE", message, options);
+  }
+}

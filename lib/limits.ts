@@ -26,6 +26,12 @@ export const defaultLimits = {
   maxRedirects: 20,
   /** Extra attempts after the first one for a retryable failure. */
   maxRetries: 2,
+  /** Bytes (UTF-8) of one Set-Cookie value: name, value and attributes; a larger one is ignored, as browsers do. */
+  maxCookieSize: 4096,
+  /** Cookies in a jar with one domain; past it that domain's oldest-created cookie is evicted (RFC 6265 §5.3). */
+  maxCookiesPerDomain: 180,
+  /** Cookies in a jar; past it expired cookies go first, then the oldest-created ones (RFC 6265 §5.3). */
+  maxCookies: 3000,
   /** Time to open a connection (TCP and TLS). */
   connectTimeout: 10_000,
   /** Time to write the whole request (head and body) once it has a connection. */
