@@ -22,6 +22,10 @@ export const defaultLimits = {
   maxPipelinedRequests: 10,
   /** Requests waiting for a connection, over all targets; past it a request fails with ERR_QUEUE_FULL. */
   maxQueuedRequests: 100_000,
+  /** Times one request may be replayed on a new connection after its connection died unanswered. */
+  maxReplays: 10,
+  /** How long an origin whose server broke pipelines twice is sent one request at a time. */
+  pipelineFallbackTime: 60_000,
   /** Redirect hops followed; the next one is ERR_TOO_MANY_REDIRECTS. */
   maxRedirects: 20,
   /** Extra attempts after the first one for a retryable failure. */

@@ -1,0 +1,170 @@
+/**
+ * `BodySource`: the pull interface a response body is read through. The
+ * connection implements it over its socket buffer (BYOB: the caller's buffer
+ * is filled directly); middleware wraps one source in another (decompression,
+ * cache tee) without a Web Streams hop on the hot path.
+ *
+ * @module
+ */
+import { BodyTooLargeError } from "./errors.ts";
+
+/** A body that can be read into the caller's buffers. */
+export interface BodySource {
+  /** Fill `into` (length > 0) with body bytes; resolves the count, or 0 once the body has ended. */
+  read(into: Uint8Array): Promise<number>;
+  /** Stop reading: frees or closes the underlying connection. Idempotent. */
+  cancel(reason?: unknown): void;
+  /** Total body bytes when known in advance (Content-Length), else null. */
+  readonly length: number | null;
+}
+
+/** A source with no bytes. */
+export const emptySource: BodySource = {
+  read: () => Promise.resolve(0),
+  cancel: () => {},
+  length: 0,
+};
+
+/**
+ * A source over bytes already in memory.
+ *
+ * @example
+ * ```ts
+ * import { bytesSource } from "./body_source.ts";
+ * const source = bytesSource(new Uint8Array([1, 2, 3]));
+ * const into = new Uint8Array(2);
+ * await source.read(into); // 2
+ * ```
+ */
+export function bytesSource(bytes: Uint8Array): BodySource {
+  let offset = 0;
+  return {
+    read(into) {
+      const count = Math.min(into.length, bytes.length - offset);
+      into.set(bytes.subarray(offset, offset + count));
+      offset += count;
+      return Promise.resolve(count);
+    },
+    cancel() {
+      offset = bytes.length;
+    },
+    length: bytes.length,
+  };
+}
+
+/**
+ * A source over a byte `ReadableStream` (used where a Web Streams transform,
+ * such as `DecompressionStream`, produces the body).
+ *
+ * @example
+ * ```ts
+ * import { streamSource } from "./body_source.ts";
+ * const source = streamSource(new Blob(["hi"]).stream());
+ * ```
+ */
+export function streamSource(stream: ReadableStream<Uint8Array>, length: number | null = null): BodySource {
+  const reader = stream.getReader();
+  let pending: Uint8Array | null = null;
+  let done = false;
+  return {
+    async read(into) {
+      while (pending === null || pending.length === 0) {
+        if (done) return 0;
+        const result = await reader.read();
+        if (result.done) {
+          done = true;
+          return 0;
+        }
+        pending = result.value;
+      }
+      const count = Math.min(into.length, pending.length);
+      into.set(pending.subarray(0, count));
+      pending = pending.subarray(count);
+      return count;
+    },
+    cancel(reason) {
+      if (done) return;
+      done = true;
+      reader.cancel(reason).catch(() => {});
+    },
+    length,
+  };
+}
+
+/**
+ * Read a whole source into one buffer. When the length is known the buffer is
+ * allocated once; otherwise it grows by doubling. Past `limit` bytes the
+ * source is cancelled and `BodyTooLargeError` thrown.
+ *
+ * @example
+ * ```ts
+ * import { bytesSource, readSource } from "./body_source.ts";
+ * await readSource(bytesSource(new Uint8Array(3)), 1024); // Uint8Array(3)
+ * ```
+ */
+export async function readSource(source: BodySource, limit: number): Promise<Uint8Array> {
+  if (source.length !== null && source.length > limit) {
+    const error = new BodyTooLargeError(limit);
+    source.cancel(error);
+    throw error;
+  }
+  let buffer = new Uint8Array(source.length ?? 16 * 1024);
+  let size = 0;
+  for (;;) {
+    if (size === buffer.length) {
+      if (source.length !== null && size === source.length) {
+        // Known length filled: one more read must report the end.
+        const probe = await source.read(new Uint8Array(1));
+        if (probe === 0) return buffer;
+        const error = new BodyTooLargeError(limit);
+        source.cancel(error);
+        throw error;
+      }
+      const grown = new Uint8Array(Math.min(buffer.length * 2, limit + 1) || 16 * 1024);
+      grown.set(buffer);
+      buffer = grown;
+    }
+    const count = await source.read(buffer.subarray(size));
+    if (count === 0) return size === buffer.length ? buffer : buffer.slice(0, size);
+    size += count;
+    if (size > limit) {
+      const error = new BodyTooLargeError(limit);
+      source.cancel(error);
+      throw error;
+    }
+  }
+}
+
+/**
+ * A byte `ReadableStream` over a source. BYOB readers get their buffer filled
+ * by `source.read` directly; default readers get chunks of `chunkSize`.
+ *
+ * @example
+ * ```ts
+ * import { bytesSource, sourceStream } from "./body_source.ts";
+ * const stream = sourceStream(bytesSource(new Uint8Array(10)));
+ * const reader = stream.getReader({ mode: "byob" });
+ * ```
+ */
+export function sourceStream(source: BodySource, chunkSize = 64 * 1024): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    type: "bytes",
+    autoAllocateChunkSize: chunkSize,
+    async pull(controller) {
+      const request = controller.byobRequest;
+      if (!request?.view) return;
+      const view = request.view;
+      const into = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      const count = await source.read(into);
+      if (count === 0) {
+        controller.close();
+        request.respond(0);
+      } else {
+        request.respond(count);
+      }
+    },
+    cancel(reason) {
+      source.cancel(reason);
+    },
+  });
+}

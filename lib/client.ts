@@ -1,0 +1,126 @@
+/**
+ * `Client`: options and defaults, the middleware chain, the pool, `request()`
+ * and `closeAll()`.
+ *
+ * @module
+ */
+import { Debugger, type DebugSink, stderrSink } from "./debug/debugger.ts";
+import { type DebugOption, parseDebugLevels } from "./debug/levels.ts";
+import { ClientClosedError } from "./errors.ts";
+import { defaultLimits, type Limits } from "./limits.ts";
+import { compose, type Handler, type Middleware } from "./middleware/compose.ts";
+import { Pool, type PoolStats } from "./pool/pool.ts";
+import type { ResolveFunction } from "./pool/resolver.ts";
+import { normalizeRequest, type RequestOptions } from "./request.ts";
+import type { HttpResponse, Timings } from "./response.ts";
+import { detectTransport, transportByName } from "./runtime/detect.ts";
+import type { TlsConnectOptions, Transport, TransportName } from "./runtime/types.ts";
+
+/** Options of `new Client()`: every limit of `defaultLimits`, plus these. */
+export interface ClientOptions extends Partial<Limits> {
+  /** Local addresses to bind new connections to, rotated round-robin (the Lua original's `client_ips`). */
+  clientIps?: string[];
+  /** TLS settings for https: extra CA certificates, `insecure`, SNI override, ALPN. */
+  tls?: TlsConnectOptions;
+  /** Name resolution hook, `(host) => ip`; answers are cached for `resolveTtl`. */
+  resolve?: ResolveFunction;
+  /** Socket API to use: a name (`"deno"`, `"bun"`, `"node"`) or a Transport; detected by default. */
+  transport?: Transport | TransportName;
+  /** Your own middleware, outermost first, run before the built-in ones. */
+  middleware?: Middleware[];
+  /** Debug levels: `true` for all, or `"pool,protocol,stream,cookies,cache,redirect,retry,errors"` (any subset). */
+  debug?: DebugOption;
+  /** Where debug events go (structured objects); default: one line each on stderr. */
+  debugSink?: DebugSink;
+}
+
+/**
+ * An HTTP/1.1 client with a connection pool: persistent connections,
+ * pipelining, per-target limits and client IP rotation.
+ *
+ * @example
+ * ```ts
+ * import { Client } from "../mod.ts";
+ * await using client = new Client({ maxConnPerTarget: 4 });
+ * const response = await client.request({ url: "http://127.0.0.1:8080/" });
+ * console.log(response.status, await response.text());
+ * ```
+ */
+export class Client {
+  /** The limits in force (defaults merged with the options). */
+  readonly limits: Limits;
+  #pool: Pool;
+  #handler: Handler;
+  #closed = false;
+  #debug: Debugger | null;
+  #debugSink: DebugSink;
+
+  /** Create a client. */
+  constructor(options: ClientOptions = {}) {
+    const limits = { ...defaultLimits } as Limits;
+    for (const key of Object.keys(defaultLimits) as (keyof Limits)[]) {
+      const value = options[key];
+      if (value !== undefined) limits[key] = value;
+    }
+    this.limits = limits;
+    const transport = typeof options.transport === "string"
+      ? transportByName(options.transport)
+      : options.transport ?? detectTransport();
+    this.#debugSink = options.debugSink ?? stderrSink;
+    const flags = parseDebugLevels(options.debug);
+    this.#debug = flags === null ? null : new Debugger(flags, this.#debugSink);
+    this.#pool = new Pool({
+      debug: this.#debug,
+      limits,
+      transport,
+      clientIps: options.clientIps ?? [],
+      tls: options.tls ?? {},
+      resolve: options.resolve,
+    });
+    const pool = this.#pool;
+    const terminal: Handler = (request) => pool.dispatch(request, request.timings ?? newTimings());
+    this.#handler = compose(options.middleware ?? [], terminal);
+  }
+
+  /** Pool counters: open connections, queued requests, pipelined and replayed requests. */
+  get stats(): PoolStats {
+    return this.#pool.stats;
+  }
+
+  /**
+   * Send a request. Resolves once the response head has arrived; read or
+   * cancel the body to free the connection.
+   */
+  request(options: RequestOptions): Promise<HttpResponse> {
+    if (this.#closed) return Promise.reject(new ClientClosedError());
+    try {
+      const request = normalizeRequest(options);
+      request.timings = newTimings();
+      if (options.debug !== undefined) {
+        const flags = parseDebugLevels(options.debug);
+        if (flags !== null) request.debug = this.#debug?.with(flags) ?? new Debugger(flags, this.#debugSink);
+      } else if (this.#debug !== null) {
+        request.debug = this.#debug;
+      }
+      return this.#handler(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Close every connection; waiting and unanswered requests fail with `ERR_CLIENT_CLOSED`. */
+  closeAll(): Promise<void> {
+    this.#closed = true;
+    this.#pool.close();
+    return Promise.resolve();
+  }
+
+  /** `await using client = new Client()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.closeAll();
+  }
+}
+
+function newTimings(): Timings {
+  return { start: Date.now() };
+}

@@ -1,0 +1,460 @@
+/**
+ * The connection pool: which connection gets the next request.
+ *
+ * Scheduling algorithm, for a request to origin O (scheme, host, port):
+ *   (a) an idle connection of one of O's targets (LIFO: see `Target.takeIdle`);
+ *   (b) else a new connection, if the global `maxConn` and the target's
+ *       `maxConnPerTarget` allow it. Without a pinned `clientIp`, targets are
+ *       tried in the client-wide round-robin order of `clientIps` (the cursor
+ *       moves on each new connection, across origins). When only `maxConn`
+ *       stands in the way, the least recently used idle connection of any
+ *       other target is closed to make room;
+ *   (c) else, for an idempotent request with a replayable body, the least
+ *       loaded connection of O that proved keep-alive and has fewer than
+ *       `maxPipelinedRequests` requests written ahead;
+ *   (d) else the origin's FIFO wait queue (bounded by `maxQueuedRequests`).
+ * A request never jumps ahead of requests already waiting for its origin.
+ *
+ * Waking waiters: when a connection can take work again, its own origin's
+ * queue is served first; when a connection closes (a global slot frees), the
+ * origins with waiters are served round-robin, each waiter going through the
+ * same (a)-(c) checks, so no target ever exceeds its limit.
+ *
+ * When a connection dies, its unanswered requests are replayed in order at the
+ * front of the queue when `mayReplay` allows (replay.ts), else rejected. An
+ * origin whose server broke pipelines twice is served one request at a time
+ * for `pipelineFallbackTime`.
+ *
+ * @module
+ */
+import { AbortError, ClientClosedError, QueueFullError, TimeoutError } from "../errors.ts";
+import type { Debugger } from "../debug/debugger.ts";
+import type { Limits } from "../limits.ts";
+import type { HttpResponse, Timings } from "../response.ts";
+import type { ClientRequest } from "../request.ts";
+import type { TlsConnectOptions, Transport } from "../runtime/types.ts";
+import { Connection } from "./connection.ts";
+import { Exchange } from "./exchange.ts";
+import { mayReplay } from "./replay.ts";
+import { CachingResolver, type ResolveFunction } from "./resolver.ts";
+import { Origin, type Target } from "./target.ts";
+
+/** What the pool is configured with. */
+export interface PoolOptions {
+  /** Limits and timeouts. */
+  limits: Limits;
+  /** Socket API. */
+  transport: Transport;
+  /** Client IPs rotated over new connections. */
+  clientIps: readonly string[];
+  /** TLS settings for https origins. */
+  tls: TlsConnectOptions;
+  /** Name resolution hook. */
+  resolve?: ResolveFunction;
+  /** Debug output, when any level is on. */
+  debug: Debugger | null;
+}
+
+/** Counters for tests, the CLI summary and debugging. */
+export interface PoolStats {
+  /** Connections open or opening. */
+  connections: number;
+  /** Connections ever opened. */
+  connectionsOpened: number;
+  /** Requests waiting for a connection. */
+  queued: number;
+  /** Requests written behind another one on the same connection. */
+  pipelined: number;
+  /** Requests sent again after their connection died. */
+  replayed: number;
+}
+
+/** Pool of connections for one client. */
+export class Pool {
+  #limits: Limits;
+  #transport: Transport;
+  #clientIps: readonly string[];
+  #tls: TlsConnectOptions;
+  #resolver: CachingResolver;
+  #debug: Debugger | null;
+  #origins = new Map<string, Origin>();
+  #idle = new Set<Connection>();
+  #total = 0;
+  #queued = 0;
+  #ipCursor = 0;
+  #closed = false;
+  #draining = false;
+  #drainAgain = false;
+  #drainCursor = 0;
+  #queueTimers = new Map<Exchange, ReturnType<typeof setTimeout>>();
+  #stats: PoolStats = { connections: 0, connectionsOpened: 0, queued: 0, pipelined: 0, replayed: 0 };
+
+  /** Create a pool. */
+  constructor(options: PoolOptions) {
+    this.#limits = options.limits;
+    this.#transport = options.transport;
+    this.#clientIps = options.clientIps;
+    this.#tls = options.tls;
+    this.#resolver = new CachingResolver(options.resolve, options.limits.resolveTtl);
+    this.#debug = options.debug;
+  }
+
+  #log(exchange: Exchange | undefined, event: string, ids: { target?: number; connection?: number }, message: string): void {
+    const debug = exchange?.request.debug ?? this.#debug;
+    if (debug?.flags.pool) debug.emit("pool", event, { ...ids, request: exchange?.id }, message);
+  }
+
+  /** Current counters. */
+  get stats(): PoolStats {
+    return { ...this.#stats, connections: this.#total, queued: this.#queued };
+  }
+
+  /** Send a request; resolves with its response once the head arrived. */
+  dispatch(request: ClientRequest, timings: Timings): Promise<HttpResponse> {
+    if (this.#closed) return Promise.reject(new ClientClosedError());
+    let exchange: Exchange;
+    try {
+      exchange = new Exchange(request, timings);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const signal = request.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+      const onAbort = () => this.#abort(exchange, new AbortError(undefined, { cause: signal.reason }));
+      signal.addEventListener("abort", onAbort, { once: true });
+      exchange.onDone = () => signal.removeEventListener("abort", onAbort);
+    }
+    this.#schedule(exchange, false);
+    return exchange.promise;
+  }
+
+  /** Close every connection and fail every waiting request with `ERR_CLIENT_CLOSED`. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new ClientClosedError();
+    for (const origin of this.#origins.values()) {
+      for (let exchange = origin.queue.shift(); exchange !== undefined; exchange = origin.queue.shift()) {
+        this.#unqueued(exchange);
+        exchange.reject(error);
+      }
+      for (const target of origin.targets.values()) {
+        for (const connection of [...target.connections]) connection.close(error);
+      }
+    }
+  }
+
+  // ---- scheduling --------------------------------------------------------
+
+  #origin(url: URL): Origin {
+    const secure = url.protocol === "https:";
+    const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
+    const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+    const key = `${url.protocol}//${hostname}:${port}`;
+    let origin = this.#origins.get(key);
+    if (origin === undefined) {
+      origin = new Origin(key, secure, hostname, port);
+      this.#origins.set(key, origin);
+    }
+    return origin;
+  }
+
+  #schedule(exchange: Exchange, front: boolean): void {
+    const origin = this.#origin(exchange.request.url);
+    if (front || origin.queue.length === 0) {
+      if (this.#assign(origin, exchange)) return;
+    }
+    if (!front && this.#queued >= this.#limits.maxQueuedRequests) {
+      exchange.reject(new QueueFullError(this.#limits.maxQueuedRequests));
+      return;
+    }
+    if (front) origin.queue.unshift(exchange);
+    else origin.queue.push(exchange);
+    this.#queued++;
+    exchange.timings.queued = 0;
+    if (this.#debug?.flags.pool || exchange.request.debug?.flags.pool) {
+      this.#log(exchange, "queued", {}, `${origin.key} waiting for a connection (${origin.queue.length} waiting)`);
+    }
+    const queueTimeout = this.#limits.queueTimeout;
+    if (queueTimeout > 0) {
+      this.#queueTimers.set(
+        exchange,
+        setTimeout(() => {
+          if (origin.queue.remove(exchange)) {
+            this.#unqueued(exchange);
+            exchange.reject(new TimeoutError("queue", queueTimeout));
+          }
+        }, queueTimeout),
+      );
+    }
+  }
+
+  #unqueued(exchange: Exchange): void {
+    this.#queued--;
+    exchange.timings.queued = Date.now() - exchange.timings.start;
+    const timer = this.#queueTimers.get(exchange);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      this.#queueTimers.delete(exchange);
+    }
+  }
+
+  /** Steps (a)-(c) of the algorithm; false when the request must wait. */
+  #assign(origin: Origin, exchange: Exchange): boolean {
+    const pin = exchange.request.clientIp;
+    for (const target of origin.targets.values()) {
+      if (pin !== undefined && target.clientIp !== pin) continue;
+      const connection = target.takeIdle();
+      if (connection !== undefined) {
+        this.#idle.delete(connection);
+        this.#log(exchange, "start", { target: target.id, connection: connection.id }, `${exchange.request.method} ${exchange.request.url.href} on an idle connection`);
+        connection.send(exchange);
+        return true;
+      }
+    }
+    const target = this.#targetForNewConnection(origin, pin);
+    if (target !== undefined) {
+      this.#open(target, exchange);
+      return true;
+    }
+    const depth = this.#limits.maxPipelinedRequests;
+    if (depth > 0 && exchange.replayable && origin.pipelineOffUntil <= Date.now()) {
+      let best: Connection | undefined;
+      for (const candidate of origin.targets.values()) {
+        if (pin !== undefined && candidate.clientIp !== pin) continue;
+        for (const connection of candidate.connections) {
+          if (!connection.canTakePipelined(exchange, depth)) continue;
+          if (best === undefined || connection.inFlight.length < best.inFlight.length) best = connection;
+        }
+      }
+      if (best !== undefined) {
+        this.#log(exchange, "pipeline", { target: (best.owner as Target).id, connection: best.id }, `${exchange.request.method} ${exchange.request.url.href} behind ${best.inFlight.length} in flight`);
+        if (best.inFlight.length > 0) this.#stats.pipelined++;
+        else this.#idleTaken(best);
+        best.send(exchange);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  #idleTaken(connection: Connection): void {
+    this.#idle.delete(connection);
+    (connection.owner as Target).dropIdle(connection);
+  }
+
+  /** Step (b): a target that may open one more connection now, or undefined. */
+  #targetForNewConnection(origin: Origin, pin: string | undefined): Target | undefined {
+    const ips = this.#clientIps;
+    const count = pin !== undefined || ips.length === 0 ? 1 : ips.length;
+    for (let i = 0; i < count; i++) {
+      const index = (this.#ipCursor + i) % Math.max(1, ips.length);
+      const ip = pin ?? ips[index];
+      const target = origin.target(ip);
+      if (target.count >= this.#limits.maxConnPerTarget) continue;
+      if (this.#total >= this.#limits.maxConn && !this.#evictIdle(target)) return undefined;
+      if (pin === undefined && ips.length > 0) this.#ipCursor = (index + 1) % ips.length;
+      return target;
+    }
+    return undefined;
+  }
+
+  /** Close the least recently used idle connection of another target to free a global slot. */
+  #evictIdle(except: Target): boolean {
+    for (const connection of this.#idle) {
+      if (connection.owner === except) continue;
+      this.#idleTaken(connection);
+      this.#withoutDrain(() => connection.close(new AbortError("closed to make room for another target")));
+      return true;
+    }
+    return false;
+  }
+
+  #open(target: Target, exchange: Exchange): void {
+    target.connecting++;
+    this.#total++;
+    this.#stats.connectionsOpened++;
+    const origin = target.origin;
+    const request = exchange.request;
+    const timings = exchange.timings;
+    (async () => {
+      const started = Date.now();
+      const address = await this.#resolver.lookup(origin.hostname);
+      timings.dns = Date.now() - started;
+      const tls = origin.secure ? { ...this.#tls, serverName: this.#tls.serverName ?? origin.hostname } : undefined;
+      return await this.#transport.connect({
+        host: address,
+        port: origin.port,
+        tls,
+        localAddress: target.clientIp,
+        connectTimeout: request.connectTimeout ?? this.#limits.connectTimeout,
+      });
+    })().then((conn) => {
+      timings.connect = Date.now() - timings.start;
+      target.connecting--;
+      if (this.#closed) {
+        conn.close();
+        this.#total--;
+        exchange.reject(new ClientClosedError());
+        return;
+      }
+      const connection = new Connection(conn, target, this.#limits, {
+        available: (c) => this.#available(c),
+        closed: (c, unanswered, cause) => this.#connectionClosed(c, unanswered, cause),
+      }, this.#debug);
+      this.#log(exchange, "connect", { target: target.id, connection: connection.id }, `${conn.localAddress} -> ${origin.key} (target ${target.count}, total ${this.#total})`);
+      target.connections.add(connection);
+      if (exchange.settled) this.#available(connection);
+      else connection.send(exchange);
+    }, (error) => {
+      target.connecting--;
+      this.#total--;
+      this.#log(exchange, "connect", { target: target.id }, `failed: ${(error as Error).message}`);
+      exchange.reject(error);
+      this.#drainAll();
+    });
+  }
+
+  // ---- events from connections ------------------------------------------
+
+  #available(connection: Connection): void {
+    const target = connection.owner as Target;
+    if (connection.inFlight.length === 0 && !connection.closing) {
+      if (!target.idle.includes(connection)) target.idle.push(connection);
+      this.#idle.delete(connection);
+      this.#idle.add(connection);
+    }
+    this.#drain(target.origin);
+    connection.startIdleIfUnused();
+  }
+
+  #connectionClosed(connection: Connection, unanswered: Exchange[], cause: unknown): void {
+    const target = connection.owner as Target;
+    const origin = target.origin;
+    target.connections.delete(connection);
+    this.#idleTaken(connection);
+    this.#total--;
+    this.#log(undefined, "close", { target: target.id, connection: connection.id }, `${(cause as Error).message ?? cause} (target ${target.count}, total ${this.#total}, ${unanswered.length} unanswered)`);
+    if (this.#closed) {
+      for (const exchange of unanswered) exchange.reject(cause);
+      return;
+    }
+    if (unanswered.length > 0 && connection.responsesDone > 0 && !(cause instanceof AbortError)) {
+      origin.pipelineBreaks++;
+      if (origin.pipelineBreaks >= 2) {
+        origin.pipelineBreaks = 0;
+        origin.pipelineOffUntil = Date.now() + this.#limits.pipelineFallbackTime;
+        this.#log(undefined, "fallback", { target: target.id }, `${origin.key} broke pipelines twice: one request at a time for ${this.#limits.pipelineFallbackTime} ms`);
+      }
+    }
+    // Replay in order: unshift from the last so the first ends up in front.
+    for (let i = unanswered.length - 1; i >= 0; i--) {
+      const exchange = unanswered[i];
+      const stale = i === 0 && exchange.reusedConnection && !exchange.responseStarted;
+      const replay = exchange.replays < this.#limits.maxReplays && mayReplay({
+        method: exchange.request.method,
+        bodyReplayable: exchange.bodyReplayable,
+        written: exchange.written,
+        responseStarted: exchange.responseStarted,
+        staleConnection: stale,
+        alreadyReplayedStale: exchange.replayedStale,
+      });
+      if (!replay || exchange.settled) {
+        exchange.reject(cause);
+        continue;
+      }
+      exchange.replays++;
+      if (stale && !exchange.replayable) exchange.replayedStale = true;
+      exchange.written = false;
+      exchange.responseStarted = false;
+      this.#stats.replayed++;
+      this.#log(exchange, "replay", { target: target.id }, `${exchange.request.method} ${exchange.request.url.href} sent again (replay ${exchange.replays})`);
+      this.#schedule(exchange, true);
+    }
+    this.#drainAll();
+  }
+
+  #abort(exchange: Exchange, error: AbortError): void {
+    const origin = this.#origin(exchange.request.url);
+    if (origin.queue.remove(exchange)) {
+      this.#unqueued(exchange);
+      exchange.reject(error);
+      return;
+    }
+    for (const target of origin.targets.values()) {
+      for (const connection of target.connections) {
+        if (connection.inFlight.includes(exchange)) {
+          connection.abort(exchange, error);
+          return;
+        }
+      }
+    }
+    exchange.reject(error);
+  }
+
+  // ---- waking waiters ----------------------------------------------------
+
+  #withoutDrain(action: () => void): void {
+    const was = this.#draining;
+    this.#draining = true;
+    try {
+      action();
+    } finally {
+      this.#draining = was;
+    }
+  }
+
+  /** Serve an origin's waiters while connections can take them. */
+  #drain(origin: Origin): void {
+    if (this.#draining) {
+      this.#drainAgain = true;
+      return;
+    }
+    this.#draining = true;
+    try {
+      this.#serve(origin);
+    } finally {
+      this.#draining = false;
+    }
+    if (this.#drainAgain) this.#drainAll();
+  }
+
+  #serve(origin: Origin): boolean {
+    let served = false;
+    while (origin.queue.length > 0) {
+      const exchange = origin.queue.shift()!;
+      if (exchange.settled) {
+        this.#unqueued(exchange);
+        continue;
+      }
+      if (!this.#assign(origin, exchange)) {
+        origin.queue.unshift(exchange);
+        break;
+      }
+      this.#unqueued(exchange);
+      served = true;
+    }
+    return served;
+  }
+
+  /** A global slot may have freed: serve origins with waiters round-robin. */
+  #drainAll(): void {
+    if (this.#draining) {
+      this.#drainAgain = true;
+      return;
+    }
+    this.#draining = true;
+    try {
+      do {
+        this.#drainAgain = false;
+        const origins = [...this.#origins.values()].filter((origin) => origin.queue.length > 0);
+        if (origins.length === 0) break;
+        const start = this.#drainCursor++ % origins.length;
+        for (let i = 0; i < origins.length; i++) this.#serve(origins[(start + i) % origins.length]);
+      } while (this.#drainAgain);
+    } finally {
+      this.#draining = false;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * An HTTP/1.1 client for web scraping: persistent connections, pipelining,
+ * connection limits per target, several client IPs, and typed errors. One
+ * zero-dependency module for Deno, Bun and Node.
+ *
+ * @example
+ * ```ts
+ * import { Client } from "@webscrape/http-client";
+ * await using client = new Client({ maxConnPerTarget: 8, maxPipelinedRequests: 10 });
+ * const response = await client.request({ url: "http://127.0.0.1:8080/" });
+ * console.log(response.status, await response.text());
+ * ```
+ * @module
+ */
+export { Client, type ClientOptions } from "./lib/client.ts";
+export { HttpResponse, type CacheStatus, type RedirectHop, type Timings } from "./lib/response.ts";
+export type { ClientRequest, RequestBody, RequestBodyInit, RequestOptions } from "./lib/request.ts";
+export type { Handler, Middleware } from "./lib/middleware/compose.ts";
+export type { BodySource } from "./lib/body_source.ts";
+export type { HeaderList, HeadersInit } from "./lib/header_list.ts";
+export type { PoolStats } from "./lib/pool/pool.ts";
+export type { ResolveFunction } from "./lib/pool/resolver.ts";
+export type { Conn, ConnectOptions, TlsConnectOptions, Transport, TransportName } from "./lib/runtime/types.ts";
+export { type DebugEvent, type DebugSink, formatDebugEvent } from "./lib/debug/debugger.ts";
+export { type DebugLevel, debugLevels, type DebugOption } from "./lib/debug/levels.ts";
+export { defaultLimits, type Limits } from "./lib/limits.ts";
+export {
+  AbortError,
+  BodyTooLargeError,
+  BodyTruncatedError,
+  BodyUsedError,
+  ClientClosedError,
+  ConnectError,
+  DecompressError,
+  HeaderTooLargeError,
+  HttpClientError,
+  type HttpClientErrorOptions,
+  InvalidHeaderError,
+  InvalidRequestError,
+  ParseError,
+  QueueFullError,
+  RedirectError,
+  SocketError,
+  TimeoutError,
+  type TimeoutPhase,
+  TlsError,
+  TooManyRedirectsError,
+} from "./lib/errors.ts";

@@ -1,0 +1,57 @@
+/**
+ * A node:http test server on 127.0.0.1 that counts connections, requests,
+ * peak concurrency and the source address of each connection.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+export interface HttpTestServer {
+  port: number;
+  url: string;
+  /** Connections accepted so far. */
+  connections: number;
+  /** Requests received so far. */
+  requests: number;
+  /** Most connections open at once. */
+  peakConnections: number;
+  /** Remote address of every accepted connection, in order. */
+  remoteAddresses: string[];
+  close(): Promise<void>;
+}
+
+export type Handler = (request: IncomingMessage, response: ServerResponse, body: Buffer) => void;
+
+/** Start a server; the handler gets the whole request body. */
+export async function startHttpServer(handler: Handler, host = "127.0.0.1"): Promise<HttpTestServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer((request, response) => {
+    state.requests++;
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => handler(request, response, Buffer.concat(chunks)));
+  });
+  const state: HttpTestServer = {
+    port: 0,
+    url: "",
+    connections: 0,
+    requests: 0,
+    peakConnections: 0,
+    remoteAddresses: [],
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    state.connections++;
+    state.remoteAddresses.push(socket.remoteAddress ?? "");
+    state.peakConnections = Math.max(state.peakConnections, sockets.size);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  state.port = (server.address() as AddressInfo).port;
+  state.url = `http://${host}:${state.port}`;
+  return state;
+}
