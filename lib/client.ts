@@ -9,6 +9,8 @@ import { type DebugOption, parseDebugLevels } from "./debug/levels.ts";
 import { ClientClosedError } from "./errors.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 import { compose, type Handler, type Middleware } from "./middleware/compose.ts";
+import { cookieJarOptions, CookieJars, cookiesMiddleware } from "./middleware/cookies.ts";
+import { CookieJar } from "./cookies/jar.ts";
 import { Pool, type PoolStats } from "./pool/pool.ts";
 import type { ResolveFunction } from "./pool/resolver.ts";
 import { normalizeRequest, type RequestOptions } from "./request.ts";
@@ -32,6 +34,21 @@ export interface ClientOptions extends Partial<Limits> {
   debug?: DebugOption;
   /** Where debug events go (structured objects); default: one line each on stderr. */
   debugSink?: DebugSink;
+  /**
+   * Cookies (RFC 6265): on by default, like a browser and the Lua original (got, undici
+   * and `fetch` keep none), since scraping sessions live on them: `Set-Cookie` is stored
+   * from every response, redirect hops included, and matching cookies are sent, merged
+   * after a caller's own `Cookie` header. `true` (default): a new jar sized by
+   * `maxCookieSize`, `maxCookiesPerDomain` and `maxCookies`; a `CookieJar`: use that one
+   * (e.g. loaded from a file); `false`: no cookies are sent or stored.
+   */
+  cookies?: boolean | CookieJar;
+  /**
+   * One jar per client IP (default false), as the Lua original kept: a request pinned
+   * with `clientIp` uses that address's jar; requests without `clientIp` share the
+   * main jar (`client.cookies`), since the pool picks their address later.
+   */
+  cookieJarPerClientIp?: boolean;
 }
 
 /**
@@ -54,6 +71,7 @@ export class Client {
   #closed = false;
   #debug: Debugger | null;
   #debugSink: DebugSink;
+  #cookieJars: CookieJars | null;
 
   /** Create a client. */
   constructor(options: ClientOptions = {}) {
@@ -79,7 +97,28 @@ export class Client {
     });
     const pool = this.#pool;
     const terminal: Handler = (request) => pool.dispatch(request, request.timings ?? newTimings());
-    this.#handler = compose(options.middleware ?? [], terminal);
+    const jarOptions = cookieJarOptions(limits);
+    this.#cookieJars = options.cookies === false ? null : new CookieJars(
+      options.cookies instanceof CookieJar ? options.cookies : new CookieJar(jarOptions),
+      { perClientIp: options.cookieJarPerClientIp, jarOptions },
+    );
+    // DESIGN.md order, outermost first: debug, redirect, retry, cookies, cache, decompress, pool.
+    const builtin: Middleware[] = [];
+    if (this.#cookieJars !== null) builtin.push(cookiesMiddleware(this.#cookieJars));
+    this.#handler = compose([...(options.middleware ?? []), ...builtin], terminal);
+  }
+
+  /** The cookie jar (of requests without a pinned `clientIp`), or null with `cookies: false`. */
+  get cookies(): CookieJar | null {
+    return this.#cookieJars?.jar() ?? null;
+  }
+
+  /**
+   * The jar used for requests pinned to `clientIp` (with `cookieJarPerClientIp`; created
+   * empty on first use), or the main jar; null with `cookies: false`.
+   */
+  cookieJar(clientIp?: string): CookieJar | null {
+    return this.#cookieJars?.jar(clientIp) ?? null;
   }
 
   /** Pool counters: open connections, queued requests, pipelined and replayed requests. */
