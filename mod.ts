@@ -25,12 +25,21 @@ export { type DebugEvent, type DebugSink, formatDebugEvent } from "./lib/debug/d
 export { type DebugLevel, debugLevels, type DebugOption } from "./lib/debug/levels.ts";
 export { defaultLimits, type Limits } from "./lib/limits.ts";
 export {
+  type Cookie,
+  CookieJar,
+  type CookieJarJSON,
+  type CookieJarOptions,
+  type SetCookieResult,
+} from "./lib/cookies/jar.ts";
+export { loadPublicSuffixList, PublicSuffixList } from "./lib/cookies/public_suffix.ts";
+export {
   AbortError,
   BodyTooLargeError,
   BodyTruncatedError,
   BodyUsedError,
   ClientClosedError,
   ConnectError,
+  CookieFileError,
   DecompressError,
   HeaderTooLargeError,
   HttpClientError,
