@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 
 /** Read a whole file as UTF-8 text. */
 export function readTextFile(path: string): Promise<string> {
@@ -56,4 +56,80 @@ export async function listDir(path: string): Promise<string[]> {
 /** Remove a file or directory tree (no error when it does not exist). */
 export async function removePath(path: string): Promise<void> {
   await rm(path, { recursive: true, force: true });
+}
+
+/**
+ * A file being written chunk by chunk (see {@link openFileWriter}).
+ *
+ * @example
+ * ```ts
+ * import { type FileWriter, openFileWriter } from "./fs.ts";
+ * const file: FileWriter = await openFileWriter(`${await Deno.makeTempDir()}/out.bin`);
+ * await file.close();
+ * ```
+ */
+export interface FileWriter {
+  /** Append bytes; the caller may reuse them once this resolves. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Close the file (no fsync: a file cut short by a crash is detected by its reader). */
+  close(): Promise<void>;
+}
+
+/**
+ * Create (or truncate) a file and write it chunk by chunk, without holding it in memory.
+ *
+ * @example
+ * ```ts
+ * import { openFileWriter } from "./fs.ts";
+ * const file = await openFileWriter(`${await Deno.makeTempDir()}/out.bin`);
+ * await file.write(new Uint8Array([1, 2, 3]));
+ * await file.close();
+ * ```
+ */
+export async function openFileWriter(path: string): Promise<FileWriter> {
+  const handle = await open(path, "w");
+  return {
+    async write(bytes) {
+      let offset = 0;
+      // A write may be partial; go on until every byte is in the file.
+      while (offset < bytes.byteLength) {
+        const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset);
+        offset += bytesWritten;
+      }
+    },
+    close: () => handle.close(),
+  };
+}
+
+/**
+ * Rename a file, replacing the target atomically when it exists.
+ *
+ * @example
+ * ```ts
+ * import { renamePath, writeFileAtomic } from "./fs.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(`${dir}/a`, "text");
+ * await renamePath(`${dir}/a`, `${dir}/b`);
+ * ```
+ */
+export function renamePath(from: string, to: string): Promise<void> {
+  return rename(from, to);
+}
+
+/**
+ * Last modification time of a file in epoch ms; `null` when it does not exist.
+ *
+ * @example
+ * ```ts
+ * import { modifiedTime } from "./fs.ts";
+ * console.log(await modifiedTime("/no/such/file")); // null
+ * ```
+ */
+export async function modifiedTime(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).mtimeMs;
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return null;
+    throw error;
+  }
 }
