@@ -151,10 +151,14 @@ export class HttpResponse {
     return this.#source;
   }
 
-  /** Replace the body source (middleware: decompression, cache). */
+  /**
+   * Replace the body source, usually with a wrapper around the one `takeSource()`
+   * returned (middleware: decompression, cache); the body is unread again.
+   */
   replaceSource(source: BodySource): void {
-    if (this.#used) throw new BodyUsedError();
+    if (this.#stream !== undefined) throw new BodyUsedError();
     this.#source = source;
+    this.#used = false;
   }
 
   /**
