@@ -110,7 +110,7 @@ export async function startRawServer(
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
-    let buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.alloc(0);
     let index = 0;
     let chain = Promise.resolve();
     socket.on("data", (data: Buffer) => {
