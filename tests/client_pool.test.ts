@@ -88,6 +88,33 @@ describe("pool: keep-alive and connection reuse", () => {
   });
 });
 
+describe("pool: keep-alive limits", () => {
+  it("a server's Keep-Alive timeout is honoured: the client closes first", async () => {
+    const server = await startRawServer(() => okResponse("ok", { "keep-alive": "timeout=1" }));
+    try {
+      await using client = new Client();
+      assert.equal(await (await client.request({ url: server.url })).text(), "ok");
+      await sleep(50);
+      assert.equal(client.stats.connections, 0);
+      assert.equal(await (await client.request({ url: server.url })).text(), "ok");
+      assert.equal(server.connections, 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("maxRequestsPerConnection closes a connection after that many requests", async () => {
+    const server = await startHttpServer((_, response) => response.end("ok"));
+    try {
+      await using client = new Client({ maxRequestsPerConnection: 2 });
+      for (let i = 0; i < 5; i++) assert.equal(await (await client.request({ url: server.url })).text(), "ok");
+      assert.equal(server.connections, 3);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("pool: limits and the wait queue", () => {
   it("maxConnPerTarget bounds the connections to one target", async () => {
     const server = await startHttpServer((_, response) => setTimeout(() => response.end("ok"), 5));
@@ -164,6 +191,22 @@ describe("pool: client IPs and name resolution", () => {
       assert.equal(server.remoteAddresses.at(-1), "127.0.0.4");
     } finally {
       await server.close();
+    }
+  });
+
+  it("the client IP rotation continues across targets", async () => {
+    const first = await startHttpServer((_, response) => response.end("a"));
+    const second = await startHttpServer((_, response) => response.end("b"));
+    try {
+      await using client = new Client({ clientIps: ["127.0.0.2", "127.0.0.3"] });
+      await (await client.request({ url: first.url })).text();
+      await (await client.request({ url: second.url })).text();
+      await (await client.request({ url: first.url })).text();
+      assert.deepEqual(first.remoteAddresses, ["127.0.0.2"]);
+      assert.deepEqual(second.remoteAddresses, ["127.0.0.3"]);
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 

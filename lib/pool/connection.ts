@@ -164,7 +164,7 @@ export class Connection {
   // ---- writing -----------------------------------------------------------
 
   async #write(exchange: Exchange): Promise<void> {
-    if (this.closed || exchange.settled && !this.#bodies.has(exchange)) return;
+    if (this.closed) return;
     const request = exchange.request;
     const timeout = request.requestTimeout ?? this.#limits.requestTimeout;
     this.#setTimer(exchange, "request", timeout);
