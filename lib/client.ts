@@ -10,6 +10,9 @@ import { ClientClosedError } from "./errors.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 import { compose, type Handler, type Middleware } from "./middleware/compose.ts";
 import { cookieJarOptions, CookieJars, cookiesMiddleware } from "./middleware/cookies.ts";
+import { decompressMiddleware } from "./middleware/decompress.ts";
+import { type RedirectMode, redirectMiddleware } from "./middleware/redirect.ts";
+import { type RetryOptions, retryMiddleware } from "./middleware/retry.ts";
 import { CookieJar } from "./cookies/jar.ts";
 import { Pool, type PoolStats } from "./pool/pool.ts";
 import type { ResolveFunction } from "./pool/resolver.ts";
@@ -49,6 +52,14 @@ export interface ClientOptions extends Partial<Limits> {
    * main jar (`client.cookies`), since the pool picks their address later.
    */
   cookieJarPerClientIp?: boolean;
+  /** Redirects: `"follow"` (default, up to `maxRedirects` hops), `"manual"` (returned as they are) or `"error"`. */
+  redirect?: RedirectMode;
+  /** Follow a redirect from https to plain http (default false: `ERR_REDIRECT`). */
+  allowHttpsDowngrade?: boolean;
+  /** Retry policy (statuses, methods, backoff, `maxDelay`, `retryOnTimeout`); `maxRetries` sets how many. */
+  retry?: RetryOptions;
+  /** Send `Accept-Encoding` and decode gzip, deflate, br, zstd bodies (default true). */
+  decompress?: boolean;
 }
 
 /**
@@ -103,8 +114,16 @@ export class Client {
       { perClientIp: options.cookieJarPerClientIp, jarOptions },
     );
     // DESIGN.md order, outermost first: debug, redirect, retry, cookies, cache, decompress, pool.
-    const builtin: Middleware[] = [];
+    const builtin: Middleware[] = [
+      redirectMiddleware({
+        redirect: options.redirect ?? "follow",
+        maxRedirects: limits.maxRedirects,
+        allowHttpsDowngrade: options.allowHttpsDowngrade ?? false,
+      }),
+      retryMiddleware({ maxRetries: limits.maxRetries, retry: options.retry }),
+    ];
     if (this.#cookieJars !== null) builtin.push(cookiesMiddleware(this.#cookieJars));
+    builtin.push(decompressMiddleware({ decompress: options.decompress ?? true, maxBodySize: limits.maxBodySize }));
     this.#handler = compose([...(options.middleware ?? []), ...builtin], terminal);
   }
 

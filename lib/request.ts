@@ -9,6 +9,8 @@ import { type HeaderList, type HeadersInit, toHeaderList } from "./header_list.t
 import type { Timings } from "./response.ts";
 import type { Debugger } from "./debug/debugger.ts";
 import type { DebugOption } from "./debug/levels.ts";
+import type { RedirectMode } from "./middleware/redirect.ts";
+import type { RetryOptions } from "./middleware/retry.ts";
 
 /** A request body the caller may give. */
 export type RequestBodyInit =
@@ -49,6 +51,16 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Debug levels for this request, added to the client's (`true`, `"protocol,stream"`, ...). */
   debug?: DebugOption;
+  /** Follow redirects (`"follow"`), return them (`"manual"`) or fail on them (`"error"`); default: the client's. */
+  redirect?: RedirectMode;
+  /** Redirect hops followed for this request; default: the client's. */
+  maxRedirects?: number;
+  /** Retries after the first attempt for this request; default: the client's. */
+  maxRetries?: number;
+  /** Retry policy fields for this request, over the client's. */
+  retry?: RetryOptions;
+  /** Decode the body per Content-Encoding and send Accept-Encoding; default: the client's. */
+  decompress?: boolean;
 }
 
 /** Request body in the one form the connection writes. */
@@ -80,6 +92,16 @@ export interface ClientRequest {
   timings?: Timings;
   /** Debug output for this request, when any level is on. */
   debug?: Debugger;
+  /** See {@link RequestOptions.redirect}. */
+  redirect?: RedirectMode;
+  /** See {@link RequestOptions.maxRedirects}. */
+  maxRedirects?: number;
+  /** See {@link RequestOptions.maxRetries}. */
+  maxRetries?: number;
+  /** See {@link RequestOptions.retry}. */
+  retry?: RetryOptions;
+  /** See {@link RequestOptions.decompress}. */
+  decompress?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -160,6 +182,11 @@ export function normalizeRequest(options: RequestOptions): ClientRequest {
     requestTimeout: options.requestTimeout,
     replyTimeout: options.replyTimeout,
     signal: options.signal,
+    redirect: options.redirect,
+    maxRedirects: options.maxRedirects,
+    maxRetries: options.maxRetries,
+    retry: options.retry,
+    decompress: options.decompress,
   };
 }
 
