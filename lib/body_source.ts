@@ -112,14 +112,9 @@ export async function readSource(source: BodySource, limit: number): Promise<Uin
   let size = 0;
   for (;;) {
     if (size === buffer.length) {
-      if (source.length !== null && size === source.length) {
-        // Known length filled: one more read must report the end.
-        const probe = await source.read(new Uint8Array(1));
-        if (probe === 0) return buffer;
-        const error = new BodyTooLargeError(limit);
-        source.cancel(error);
-        throw error;
-      }
+      // A source with a known length ends exactly there (the connection's
+      // decoder enforces it), so no probing read is needed.
+      if (source.length !== null && size === source.length) return buffer;
       const grown = new Uint8Array(Math.min(buffer.length * 2, limit + 1) || 16 * 1024);
       grown.set(buffer);
       buffer = grown;

@@ -416,6 +416,9 @@ export class Connection {
         const count = Math.min(into.length, state.pendingEnd - state.pendingStart);
         into.set(this.#buf.subarray(state.pendingStart, state.pendingStart + count));
         state.pendingStart += count;
+        // Finish as soon as the last byte is handed out: the connection is free
+        // before the caller asks for the (empty) rest.
+        if (state.pendingStart === state.pendingEnd && decoder.done) this.#finish(state);
         return count;
       }
       if (decoder.done) {
@@ -453,6 +456,7 @@ export class Connection {
           }
           decoder.step(into, 0, count);
           this.#countEncoded(state, count);
+          if (decoder.done) this.#finish(state);
           return count;
         }
         await this.#fill();
