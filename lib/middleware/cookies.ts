@@ -169,7 +169,9 @@ function storeCookies(request: ClientRequest, response: HttpResponse, jar: Cooki
     if (result.stored) {
       const cookie = result.cookie;
       const scope = `${cookie.hostOnly ? "" : "."}${cookie.domain}${cookie.path}`;
-      const expiry = cookie.expires === null ? "session" : `expires ${new Date(cookie.expires).toISOString()}`;
+      const expiry = cookie.expires === null
+        ? "session"
+        : `expires ${new Date(cookie.expires).toISOString()}`;
       debug.emit("cookies", "stored", {}, `${cookie.name} for ${scope} (${expiry})`, {
         url: request.url.href,
         name: cookie.name,
@@ -178,12 +180,20 @@ function storeCookies(request: ClientRequest, response: HttpResponse, jar: Cooki
         hostOnly: cookie.hostOnly,
       });
     } else {
-      const shown = setCookie.length > maxShownLength ? `${setCookie.slice(0, maxShownLength)}...` : setCookie;
-      debug.emit("cookies", "refused", {}, `${JSON.stringify(shown)} from ${request.url.host}: ${result.reason}`, {
-        url: request.url.href,
-        setCookie,
-        reason: result.reason,
-      });
+      const shown = setCookie.length > maxShownLength
+        ? `${setCookie.slice(0, maxShownLength)}...`
+        : setCookie;
+      debug.emit(
+        "cookies",
+        "refused",
+        {},
+        `${JSON.stringify(shown)} from ${request.url.host}: ${result.reason}`,
+        {
+          url: request.url.href,
+          setCookie,
+          reason: result.reason,
+        },
+      );
     }
   }
 }
