@@ -13,6 +13,8 @@
  * @module
  */
 export { Client, type ClientOptions } from "./lib/client.ts";
+export { closeDefaultClient, fetch } from "./lib/default_fetch.ts";
+export type { FetchInput, SendFunction } from "./lib/fetch.ts";
 export { HttpResponse, type CacheStatus, type RedirectHop, type Timings } from "./lib/response.ts";
 export type { ClientRequest, RequestBody, RequestBodyInit, RequestOptions } from "./lib/request.ts";
 export type { Handler, Middleware } from "./lib/middleware/compose.ts";
@@ -32,6 +34,11 @@ export {
   type SetCookieResult,
 } from "./lib/cookies/jar.ts";
 export { loadPublicSuffixList, PublicSuffixList } from "./lib/cookies/public_suffix.ts";
+export { type CacheOption, type CacheOptions } from "./lib/middleware/cache.ts";
+export { MemoryCacheStore, type MemoryCacheStoreOptions } from "./lib/cache/memory_store.ts";
+export { FileCacheStore, type FileCacheStoreOptions } from "./lib/cache/file_store.ts";
+export type { CacheEntry, CacheEntryWriter, CacheStore, StoredResponseMeta } from "./lib/cache/store.ts";
+export type { CachedResponseMeta } from "./lib/cache/response_meta.ts";
 export {
   AbortError,
   BodyTooLargeError,

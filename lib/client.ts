@@ -7,9 +7,12 @@
 import { Debugger, type DebugSink, stderrSink } from "./debug/debugger.ts";
 import { type DebugOption, parseDebugLevels } from "./debug/levels.ts";
 import { ClientClosedError } from "./errors.ts";
+import { type FetchInput, fetchThrough } from "./fetch.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 import { compose, type Handler, type Middleware } from "./middleware/compose.ts";
 import { cookieJarOptions, CookieJars, cookiesMiddleware } from "./middleware/cookies.ts";
+import { type CacheOption, cacheMiddleware, cacheMiddlewareOptions } from "./middleware/cache.ts";
+import type { CacheStore } from "./cache/store.ts";
 import { decompressMiddleware } from "./middleware/decompress.ts";
 import { type RedirectMode, redirectMiddleware } from "./middleware/redirect.ts";
 import { type RetryOptions, retryMiddleware } from "./middleware/retry.ts";
@@ -60,6 +63,12 @@ export interface ClientOptions extends Partial<Limits> {
   retry?: RetryOptions;
   /** Send `Accept-Encoding` and decode gzip, deflate, br, zstd bodies (default true). */
   decompress?: boolean;
+  /**
+   * HTTP cache (RFC 9111, private), off by default. `true`: a `MemoryCacheStore` sized by
+   * `cacheMaxSize` and `cacheMaxEntrySize`; a store (e.g. `new FileCacheStore({ dir })`); or
+   * `{ store, staleWhileRevalidate, staleIfError }`. Bodies are stored decoded.
+   */
+  cache?: CacheOption;
 }
 
 /**
@@ -83,6 +92,7 @@ export class Client {
   #debug: Debugger | null;
   #debugSink: DebugSink;
   #cookieJars: CookieJars | null;
+  #cacheStore: CacheStore | null;
 
   /** Create a client. */
   constructor(options: ClientOptions = {}) {
@@ -123,8 +133,16 @@ export class Client {
       retryMiddleware({ maxRetries: limits.maxRetries, retry: options.retry }),
     ];
     if (this.#cookieJars !== null) builtin.push(cookiesMiddleware(this.#cookieJars));
+    const cache = cacheMiddlewareOptions(options.cache, limits);
+    this.#cacheStore = cache?.store ?? null;
+    if (cache !== null) builtin.push(cacheMiddleware(cache));
     builtin.push(decompressMiddleware({ decompress: options.decompress ?? true, maxBodySize: limits.maxBodySize }));
     this.#handler = compose([...(options.middleware ?? []), ...builtin], terminal);
+  }
+
+  /** The cache store (to `clear()` or `delete()` entries), or null when the cache is off. */
+  get cache(): CacheStore | null {
+    return this.#cacheStore;
   }
 
   /** The cookie jar (of requests without a pinned `clientIp`), or null with `cookies: false`. */
@@ -164,6 +182,17 @@ export class Client {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * A drop-in `fetch` over this client (pool, pipelining, cookies, cache,
+   * redirects, retries): takes a URL or `Request` and a `RequestInit`,
+   * resolves with a global `Response` whose body streams from the connection.
+   * A failed request rejects with a `TypeError` whose `cause` is the
+   * `HttpClientError`; an aborted one with the signal's reason.
+   */
+  fetch(input: FetchInput, init?: RequestInit): Promise<Response> {
+    return fetchThrough((options) => this.request(options), input, init);
   }
 
   /** Close every connection; waiting and unanswered requests fail with `ERR_CLIENT_CLOSED`. */
