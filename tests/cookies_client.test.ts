@@ -130,19 +130,31 @@ describe("cookies middleware: end to end", () => {
     assert.deepEqual(await seen(client, `${base}/`, { headers: [["cookie", "own=1"]] }), ["own=1"]);
   });
 
-  it("cookies set by a redirect response are stored and sent on the next hop", async () => {
+  it("each redirect hop stores its cookies, and the next hop sends them", async () => {
     await using client = newClient();
-    const login = setting(`${base}/login?location=${encodeURIComponent("/home")}`, "sid=42; Path=/");
-    const response = await client.request({ url: login });
-    if (response.status === 302) {
-      // The redirect middleware is not in the chain: follow the Location by hand.
-      await response.bytes();
-      assert.deepEqual(await seen(client, `${base}/home`), ["sid=42"]);
-    } else {
-      assert.deepEqual(response.redirects.map((hop) => hop.status), [302]);
-      assert.deepEqual((await response.json<Seen>()).cookies, ["sid=42"]);
-    }
-    assert.deepEqual(await seen(client, `${base}/elsewhere`), ["sid=42"]);
+    const final = `${base}/final`;
+    const second = setting(`${base}/step2?location=${encodeURIComponent(final)}`, "v=2");
+    const first = setting(`${base}/step1?location=${encodeURIComponent(second)}`, "v=1", "first=1");
+    const response = await client.request({ url: first });
+    assert.deepEqual(response.redirects.map((hop) => hop.status), [302, 302]);
+    assert.equal(response.url, final);
+    // v=2 replaced v=1 at the second hop and kept its creation time (order).
+    assert.deepEqual((await response.json<Seen>()).cookies, ["v=2; first=1"]);
+  });
+
+  it("across origins the jar's cookies follow their domain; the caller's Cookie stays on its origin", async () => {
+    await using client = newClient();
+    const target = `${origin("a.test")}/home`;
+    const login = setting(
+      `${origin("b.a.test")}/login?location=${encodeURIComponent(target)}`,
+      "sid=1; Domain=a.test",
+      "hostonly=1",
+    );
+    const response = await client.request({ url: login, headers: [["Cookie", "own=1"]] });
+    assert.equal(response.url, target);
+    const body = await response.json<Seen>();
+    assert.equal(body.host, `a.test:${server.port}`);
+    assert.deepEqual(body.cookies, ["sid=1"]);
   });
 
   it("a request sent again by an outer middleware (as retry does) carries the jar's cookies of that moment", async () => {
