@@ -34,11 +34,6 @@ export {
   type SetCookieResult,
 } from "./lib/cookies/jar.ts";
 export { loadPublicSuffixList, PublicSuffixList } from "./lib/cookies/public_suffix.ts";
-export { type CacheOption, type CacheOptions } from "./lib/middleware/cache.ts";
-export { MemoryCacheStore, type MemoryCacheStoreOptions } from "./lib/cache/memory_store.ts";
-export { FileCacheStore, type FileCacheStoreOptions } from "./lib/cache/file_store.ts";
-export type { CacheEntry, CacheEntryWriter, CacheStore, StoredResponseMeta } from "./lib/cache/store.ts";
-export type { CachedResponseMeta } from "./lib/cache/response_meta.ts";
 export {
   AbortError,
   BodyTooLargeError,
