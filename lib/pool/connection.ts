@@ -84,10 +84,13 @@ export class Connection {
   #eof = false;
   #filling: Promise<void> | null = null;
   #writeChain: Promise<void> = Promise.resolve();
-  #idleTimer: TimerHandle | undefined;
+  #outbox: Exchange[] = [];
   #serverKeepAliveMs: number | null = null;
   #bodies = new Map<Exchange, BodyState>();
-  #timers = new Map<Exchange, TimerHandle>();
+  /** One timer per connection serves every deadline (see `#arm`). */
+  #timer: TimerHandle | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #idleDeadline = Number.POSITIVE_INFINITY;
 
   /** Wrap an open socket; `debug` (if any) gets pool, protocol, stream and errors events. */
   constructor(
@@ -138,7 +141,15 @@ export class Connection {
     this.requestsSent++;
     const max = this.#limits.maxRequestsPerConnection;
     if ((max > 0 && this.requestsSent >= max) || exchange.head.close) this.closing = true;
-    this.#writeChain = this.#writeChain.then(() => this.#write(exchange));
+    const body = exchange.request.body;
+    if (body === null || (body.kind === "bytes" && body.bytes.length <= SMALL_BODY && exchange.head.framing.kind === "length")) {
+      // Small requests queue up and go out together: pipelined requests
+      // written in the same tick share one write.
+      this.#outbox.push(exchange);
+      if (this.#outbox.length === 1) this.#writeChain = this.#writeChain.then(() => this.#flushOutbox());
+    } else {
+      this.#writeChain = this.#writeChain.then(() => this.#write(exchange));
+    }
     if (this.inFlight.length === 1) this.#readResponse(exchange);
     const debug = exchange.request.debug ?? this.#debug;
     if (debug?.flags.protocol) {
@@ -163,51 +174,89 @@ export class Connection {
 
   // ---- writing -----------------------------------------------------------
 
+  /** Write every queued small request in one write. */
+  async #flushOutbox(): Promise<void> {
+    const batch = this.#outbox;
+    this.#outbox = [];
+    if (this.closed) return;
+    let size = 0;
+    for (const exchange of batch) {
+      size += exchange.head.bytes.length;
+      const body = exchange.request.body;
+      if (body !== null && body.kind === "bytes") size += body.bytes.length;
+      exchange.written = true;
+      this.#setDeadline(exchange, "request", exchange.request.requestTimeout ?? this.#limits.requestTimeout);
+    }
+    let bytes: Uint8Array;
+    const first = batch[0];
+    if (batch.length === 1 && (first.request.body === null || first.request.body.kind !== "bytes")) {
+      bytes = first.head.bytes;
+    } else {
+      bytes = new Uint8Array(size);
+      let offset = 0;
+      for (const exchange of batch) {
+        bytes.set(exchange.head.bytes, offset);
+        offset += exchange.head.bytes.length;
+        const body = exchange.request.body;
+        if (body !== null && body.kind === "bytes") {
+          bytes.set(body.bytes, offset);
+          offset += body.bytes.length;
+        }
+      }
+    }
+    try {
+      await this.#conn.write(bytes);
+    } catch (error) {
+      this.#writeFailed(first, error);
+      return;
+    }
+    for (const exchange of batch) this.#sent(exchange);
+  }
+
+  /** Write a request with a large or streamed body on its own. */
   async #write(exchange: Exchange): Promise<void> {
     if (this.closed) return;
     const request = exchange.request;
-    const timeout = request.requestTimeout ?? this.#limits.requestTimeout;
-    this.#setTimer(exchange, "request", timeout);
+    this.#setDeadline(exchange, "request", request.requestTimeout ?? this.#limits.requestTimeout);
     try {
       exchange.written = true;
       const head = exchange.head;
       const body = request.body;
-      if (body === null) {
-        await this.#conn.write(head.bytes);
-      } else if (body.kind === "bytes") {
+      await this.#conn.write(head.bytes);
+      if (body !== null && body.kind === "bytes") {
         if (head.framing.kind === "chunked") {
-          await this.#conn.write(head.bytes);
           if (body.bytes.length > 0) await this.#writeChunk(body.bytes);
           await this.#conn.write(LAST_CHUNK);
-        } else if (body.bytes.length <= SMALL_BODY) {
-          const joined = new Uint8Array(head.bytes.length + body.bytes.length);
-          joined.set(head.bytes);
-          joined.set(body.bytes, head.bytes.length);
-          await this.#conn.write(joined);
         } else {
-          await this.#conn.write(head.bytes);
           await this.#conn.write(body.bytes);
         }
-      } else {
-        await this.#conn.write(head.bytes);
+      } else if (body !== null) {
         await this.#writeStream(exchange, body.stream);
       }
-      exchange.timings.sent = Date.now() - exchange.timings.start;
     } catch (error) {
-      if (this.closed) return;
-      // A server may answer early (e.g. 413) and close before the body is
-      // written: the response it sent wins over the write error.
-      if (exchange.responseStarted) {
-        this.closing = true;
-        return;
-      }
-      const cause = error instanceof HttpClientError ? error : new SocketError("write failed", { cause: error });
-      this.#fail(cause, error instanceof HttpClientError && error.code !== "ERR_SOCKET" ? exchange : undefined);
+      this.#writeFailed(exchange, error);
       return;
     }
-    // The reply timeout runs from the end of the request to the end of its response.
+    this.#sent(exchange);
+  }
+
+  #writeFailed(exchange: Exchange, error: unknown): void {
+    if (this.closed) return;
+    // A server may answer early (e.g. 413) and close before the body is
+    // written: the response it sent wins over the write error.
+    if (exchange.responseStarted) {
+      this.closing = true;
+      return;
+    }
+    const cause = error instanceof HttpClientError ? error : new SocketError("write failed", { cause: error });
+    this.#fail(cause, error instanceof HttpClientError && error.code !== "ERR_SOCKET" ? exchange : undefined);
+  }
+
+  /** The request is on the wire: its reply timeout runs until the end of its response. */
+  #sent(exchange: Exchange): void {
+    exchange.timings.sent = Date.now() - exchange.timings.start;
     if (this.inFlight.includes(exchange)) {
-      this.#setTimer(exchange, "reply", request.replyTimeout ?? this.#limits.replyTimeout);
+      this.#setDeadline(exchange, "reply", exchange.request.replyTimeout ?? this.#limits.replyTimeout);
     }
   }
 
@@ -248,24 +297,45 @@ export class Connection {
 
   // ---- timers ------------------------------------------------------------
 
-  #setTimer(exchange: Exchange, phase: "request" | "reply", ms: number): void {
-    this.#clearTimer(exchange);
-    if (!(ms > 0)) return;
-    this.#timers.set(
-      exchange,
-      setTimeout(() => {
-        this.#timers.delete(exchange);
-        this.#fail(new TimeoutError(phase, ms), exchange);
-      }, ms),
-    );
+  /**
+   * One unref'd timer per connection serves every deadline: it is re-armed
+   * only when a deadline comes earlier than the armed one, and otherwise
+   * fires, checks, and re-arms for the next. A busy keep-alive connection
+   * thus costs no timer call per request. (A socket with a request in flight
+   * keeps the process alive by itself.)
+   */
+  #arm(at: number): void {
+    if (at >= this.#timerAt || this.closed) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = unrefTimeout(() => this.#onTimer(), Math.max(0, at - Date.now()));
   }
 
-  #clearTimer(exchange: Exchange): void {
-    const timer = this.#timers.get(exchange);
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      this.#timers.delete(exchange);
+  #onTimer(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    if (this.closed) return;
+    const now = Date.now();
+    let next = this.inFlight.length === 0 ? this.#idleDeadline : Number.POSITIVE_INFINITY;
+    for (const exchange of this.inFlight) {
+      if (exchange.deadline <= now) {
+        this.#fail(new TimeoutError(exchange.deadlinePhase, exchange.deadlineMs), exchange);
+        return;
+      }
+      next = Math.min(next, exchange.deadline);
     }
+    if (this.inFlight.length === 0 && this.#idleDeadline <= now) {
+      this.#fail(new AbortError("idle timeout"), undefined);
+      return;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+  }
+
+  #setDeadline(exchange: Exchange, phase: "request" | "reply", ms: number): void {
+    exchange.deadlinePhase = phase;
+    exchange.deadlineMs = ms;
+    exchange.deadline = ms > 0 ? Date.now() + ms : Number.POSITIVE_INFINITY;
+    this.#arm(exchange.deadline);
   }
 
   // ---- reading -----------------------------------------------------------
@@ -483,7 +553,7 @@ export class Connection {
     state.finished = true;
     const exchange = state.exchange;
     this.#bodies.delete(exchange);
-    this.#clearTimer(exchange);
+    exchange.deadline = Number.POSITIVE_INFINITY;
     exchange.timings.done = Date.now() - exchange.timings.start;
     exchange.done();
     const debug = exchange.request.debug ?? this.#debug;
@@ -515,14 +585,15 @@ export class Connection {
 
   /** A fresh connection whose request went away: start its idle timer and watch. */
   startIdleIfUnused(): void {
-    if (!this.closed && this.inFlight.length === 0 && this.#idleTimer === undefined) this.#startIdle();
+    if (!this.closed && this.inFlight.length === 0 && this.#idleDeadline === Number.POSITIVE_INFINITY) this.#startIdle();
   }
 
   #startIdle(): void {
     let ms = this.#limits.idleTimeout;
     // Close a little before the server's own Keep-Alive timeout would.
     if (this.#serverKeepAliveMs !== null) ms = Math.min(ms, Math.max(0, this.#serverKeepAliveMs - 1000));
-    this.#idleTimer = unrefTimeout(() => this.#fail(new AbortError("idle timeout"), undefined), ms);
+    this.#idleDeadline = Date.now() + ms;
+    this.#arm(this.#idleDeadline);
     // Watch the idle socket: a server that closes it (or sends stray bytes) is
     // noticed now, so a dead connection is never handed out.
     this.#fill().then(() => {
@@ -539,10 +610,7 @@ export class Connection {
   }
 
   #stopIdle(): void {
-    if (this.#idleTimer !== undefined) {
-      clearTimeout(this.#idleTimer);
-      this.#idleTimer = undefined;
-    }
+    this.#idleDeadline = Number.POSITIVE_INFINITY;
   }
 
   // ---- failure -----------------------------------------------------------
@@ -556,7 +624,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.closing = true;
-    this.#stopIdle();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#conn.close();
     const debug = this.#debug;
     if (debug?.flags.errors && !(error instanceof AbortError) && (this.inFlight.length > 0 || !(error instanceof SocketError))) {
@@ -564,7 +632,6 @@ export class Connection {
     }
     const unanswered: Exchange[] = [];
     for (const exchange of this.inFlight) {
-      this.#clearTimer(exchange);
       const body = this.#bodies.get(exchange);
       if (body !== undefined) {
         if (body.error === undefined && !body.finished) body.error = error;

@@ -121,6 +121,12 @@ export class Exchange {
   settled = false;
   /** Called once when the exchange is over (body read, failed or cancelled). */
   onDone: (() => void) | undefined;
+  /** When its current phase times out (epoch ms; Infinity: no limit). */
+  deadline = Number.POSITIVE_INFINITY;
+  /** The phase `deadline` belongs to. */
+  deadlinePhase: "request" | "reply" = "request";
+  /** The limit of that phase, in ms (for the error message). */
+  deadlineMs = 0;
   readonly #resolve: (response: HttpResponse) => void;
   readonly #reject: (error: unknown) => void;
   /** The response promise. */

@@ -121,9 +121,10 @@ export async function startRawServer(
         const request: RawRequest = { ...partial, index: index++, connection };
         state.requests.push(request);
         chain = chain.then(async () => {
-          if (socket.destroyed) return;
+          // Like a real server, nothing is processed once it decided to close.
+          if (socket.destroyed || socket.writableEnded) return;
           const reply = await script(request, socket);
-          if (reply === null) return;
+          if (reply === null || socket.destroyed || socket.writableEnded) return;
           if (reply === "destroy") socket.destroy();
           else if (reply === "end") socket.end();
           else if (typeof reply === "string" || reply instanceof Uint8Array) socket.write(reply);
