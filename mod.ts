@@ -34,6 +34,16 @@ export {
   type SetCookieResult,
 } from "./lib/cookies/jar.ts";
 export { loadPublicSuffixList, PublicSuffixList } from "./lib/cookies/public_suffix.ts";
+export type { SameSite } from "./lib/cookies/parse.ts";
+export type { RedirectMode } from "./lib/middleware/redirect.ts";
+export type { ExponentialBackoff, RetryOptions } from "./lib/middleware/retry.ts";
+export type { Debugger, DebugIds } from "./lib/debug/debugger.ts";
+export type { DebugFlags } from "./lib/debug/levels.ts";
+export type { CacheOption, CacheOptions } from "./lib/middleware/cache.ts";
+export { MemoryCacheStore, type MemoryCacheStoreOptions } from "./lib/cache/memory_store.ts";
+export { FileCacheStore, type FileCacheStoreOptions } from "./lib/cache/file_store.ts";
+export type { CacheEntry, CacheEntryWriter, CacheStore, StoredResponseMeta } from "./lib/cache/store.ts";
+export type { CachedResponseMeta } from "./lib/cache/response_meta.ts";
 export {
   AbortError,
   BodyTooLargeError,

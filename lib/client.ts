@@ -11,6 +11,8 @@ import { type FetchInput, fetchThrough } from "./fetch.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 import { compose, type Handler, type Middleware } from "./middleware/compose.ts";
 import { cookieJarOptions, CookieJars, cookiesMiddleware } from "./middleware/cookies.ts";
+import { type CacheOption, cacheMiddleware, cacheMiddlewareOptions } from "./middleware/cache.ts";
+import type { CacheStore } from "./cache/store.ts";
 import { decompressMiddleware } from "./middleware/decompress.ts";
 import { type RedirectMode, redirectMiddleware } from "./middleware/redirect.ts";
 import { type RetryOptions, retryMiddleware } from "./middleware/retry.ts";
@@ -61,6 +63,12 @@ export interface ClientOptions extends Partial<Limits> {
   retry?: RetryOptions;
   /** Send `Accept-Encoding` and decode gzip, deflate, br, zstd bodies (default true). */
   decompress?: boolean;
+  /**
+   * HTTP cache (RFC 9111, private), off by default. `true`: a `MemoryCacheStore` sized by
+   * `cacheMaxSize` and `cacheMaxEntrySize`; a store (e.g. `new FileCacheStore({ dir })`); or
+   * `{ store, staleWhileRevalidate, staleIfError }`. Bodies are stored decoded.
+   */
+  cache?: CacheOption;
 }
 
 /**
@@ -84,6 +92,7 @@ export class Client {
   #debug: Debugger | null;
   #debugSink: DebugSink;
   #cookieJars: CookieJars | null;
+  #cacheStore: CacheStore | null;
 
   /** Create a client. */
   constructor(options: ClientOptions = {}) {
@@ -124,8 +133,16 @@ export class Client {
       retryMiddleware({ maxRetries: limits.maxRetries, retry: options.retry }),
     ];
     if (this.#cookieJars !== null) builtin.push(cookiesMiddleware(this.#cookieJars));
+    const cache = cacheMiddlewareOptions(options.cache, limits);
+    this.#cacheStore = cache?.store ?? null;
+    if (cache !== null) builtin.push(cacheMiddleware(cache));
     builtin.push(decompressMiddleware({ decompress: options.decompress ?? true, maxBodySize: limits.maxBodySize }));
     this.#handler = compose([...(options.middleware ?? []), ...builtin], terminal);
+  }
+
+  /** The cache store (to `clear()` or `delete()` entries), or null when the cache is off. */
+  get cache(): CacheStore | null {
+    return this.#cacheStore;
   }
 
   /** The cookie jar (of requests without a pinned `clientIp`), or null with `cookies: false`. */

@@ -43,6 +43,12 @@ export type FreshnessDecision =
 export interface FreshnessDecisionOptions extends FreshnessOptions {
   /** The current time, epoch ms. */
   now: number;
+  /**
+   * Honour the response's `stale-while-revalidate` (default true). A cache
+   * that does not revalidate in the background turns it off, and a stale
+   * response is then revalidated before it is served.
+   */
+  staleWhileRevalidate?: boolean;
 }
 
 /**
@@ -104,7 +110,7 @@ export function freshness(
   if (mayServeStale) {
     const wantsFresh = request.maxAge !== undefined || request.minFresh !== undefined;
     if (
-      !wantsFresh && response.staleWhileRevalidate !== undefined &&
+      !wantsFresh && options.staleWhileRevalidate !== false && response.staleWhileRevalidate !== undefined &&
       staleness <= response.staleWhileRevalidate * 1000
     ) {
       return { kind: "stale-ok", revalidateInBackground: true, headers };

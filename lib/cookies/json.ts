@@ -28,7 +28,7 @@ export const cookieJarJSONVersion = 1;
  */
 export interface CookieJarJSON {
   /** Format version, currently 1. */
-  version: typeof cookieJarJSONVersion;
+  version: 1;
   /** The cookies, oldest creation first. */
   cookies: Cookie[];
 }
