@@ -36,7 +36,14 @@ export {
 export { loadPublicSuffixList, PublicSuffixList } from "./lib/cookies/public_suffix.ts";
 export type { SameSite } from "./lib/cookies/parse.ts";
 export type { RedirectMode } from "./lib/middleware/redirect.ts";
-export type { ExponentialBackoff, RetryOptions } from "./lib/middleware/retry.ts";
+export {
+  defaultRetryPolicy,
+  type ExponentialBackoff,
+  type RetriedStatus,
+  type RetryInfo,
+  type RetryOptions,
+} from "./lib/middleware/retry.ts";
+export { type ContentCoding, supportedCodings } from "./lib/middleware/content_codings.ts";
 export type { Debugger, DebugIds } from "./lib/debug/debugger.ts";
 export type { DebugFlags } from "./lib/debug/levels.ts";
 export type { CacheOption, CacheOptions } from "./lib/middleware/cache.ts";
