@@ -16,17 +16,22 @@ export interface RedirectHop {
   status: number;
 }
 
-/** Milestones of a request in milliseconds since it started (like got's `timings.phases`). */
+/**
+ * Milestones of a request in milliseconds since it started (like got's
+ * `timings`, relative to `start`), in this order. After redirects and
+ * retries they describe the last attempt; `dns`, `connect` and `tls` are
+ * absent when that attempt reused an open connection.
+ */
 export interface Timings {
   /** When `request()` was called (epoch ms). */
   start: number;
-  /** Waiting for a connection (queue). */
+  /** Got a connection: an idle or pipelining one, or a new one starts opening (the wait in the queue ends). */
   queued?: number;
-  /** Name resolution, when a connection was opened. */
+  /** Name resolved, when a connection was opened. */
   dns?: number;
-  /** TCP connect, when a connection was opened. */
+  /** TCP connected, when a connection was opened. */
   connect?: number;
-  /** TLS handshake, when a connection was opened over https. */
+  /** TLS handshake done, when a connection was opened over https. */
   tls?: number;
   /** Request fully written. */
   sent?: number;

@@ -63,10 +63,17 @@ export interface PoolStats {
   connectionsOpened: number;
   /** Requests waiting for a connection. */
   queued: number;
+  /** Requests dispatched to the pool (each redirect hop and retry counts). */
+  requests: number;
   /** Requests written behind another one on the same connection. */
   pipelined: number;
   /** Requests sent again after their connection died. */
   replayed: number;
+  /**
+   * Open or opening connections per target that has any, keyed
+   * `http://host:port`, or `http://host:port from 10.0.0.2` for a client IP.
+   */
+  targets: Record<string, number>;
 }
 
 /** Pool of connections for one client. */
@@ -78,6 +85,7 @@ export class Pool {
   #resolver: CachingResolver;
   #debug: Debugger | null;
   #origins = new Map<string, Origin>();
+  #originsByUrlOrigin = new Map<string, Origin>();
   #idle = new Set<Connection>();
   #total = 0;
   #queued = 0;
@@ -87,7 +95,7 @@ export class Pool {
   #drainAgain = false;
   #drainCursor = 0;
   #queueTimers = new Map<Exchange, ReturnType<typeof setTimeout>>();
-  #stats: PoolStats = { connections: 0, connectionsOpened: 0, queued: 0, pipelined: 0, replayed: 0 };
+  #stats = { connectionsOpened: 0, requests: 0, pipelined: 0, replayed: 0 };
 
   /** Create a pool. */
   constructor(options: PoolOptions) {
@@ -99,19 +107,32 @@ export class Pool {
     this.#debug = options.debug;
   }
 
-  #log(exchange: Exchange | undefined, event: string, ids: { target?: number; connection?: number }, message: string): void {
+  /**
+   * The debugger of a pool event when the pool level is on, else null. Call
+   * sites use `this.#poolDebug(exchange)?.emit(...)`: when it is off, the
+   * optional call evaluates no argument, so no message is built.
+   */
+  #poolDebug(exchange: Exchange | undefined): Debugger | null {
     const debug = exchange?.request.debug ?? this.#debug;
-    if (debug?.flags.pool) debug.emit("pool", event, { ...ids, request: exchange?.id }, message);
+    return debug?.flags.pool ? debug : null;
   }
 
   /** Current counters. */
   get stats(): PoolStats {
-    return { ...this.#stats, connections: this.#total, queued: this.#queued };
+    const targets: Record<string, number> = {};
+    for (const origin of this.#origins.values()) {
+      for (const target of origin.targets.values()) {
+        if (target.count === 0) continue;
+        targets[target.clientIp === undefined ? origin.key : `${origin.key} from ${target.clientIp}`] = target.count;
+      }
+    }
+    return { ...this.#stats, connections: this.#total, queued: this.#queued, targets };
   }
 
   /** Send a request; resolves with its response once the head arrived. */
   dispatch(request: ClientRequest, timings: Timings): Promise<HttpResponse> {
     if (this.#closed) return Promise.reject(new ClientClosedError());
+    this.#stats.requests++;
     let exchange: Exchange;
     try {
       exchange = new Exchange(request, timings);
@@ -148,6 +169,9 @@ export class Pool {
   // ---- scheduling --------------------------------------------------------
 
   #origin(url: URL): Origin {
+    // `url.origin` is one getter and names the same (scheme, host, port).
+    const known = this.#originsByUrlOrigin.get(url.origin);
+    if (known !== undefined) return known;
     const secure = url.protocol === "https:";
     const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
     const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
@@ -157,6 +181,7 @@ export class Pool {
       origin = new Origin(key, secure, hostname, port);
       this.#origins.set(key, origin);
     }
+    this.#originsByUrlOrigin.set(url.origin, origin);
     return origin;
   }
 
@@ -173,9 +198,13 @@ export class Pool {
     else origin.queue.push(exchange);
     this.#queued++;
     exchange.timings.queued = 0;
-    if (this.#debug?.flags.pool || exchange.request.debug?.flags.pool) {
-      this.#log(exchange, "queued", {}, `${origin.key} waiting for a connection (${origin.queue.length} waiting)`);
-    }
+    this.#poolDebug(exchange)?.emit(
+      "pool",
+      "queued",
+      { request: exchange.id },
+      `${exchange.request.method} ${exchange.request.url.href} waiting for a connection (${origin.queue.length} waiting for ${origin.key}, ${this.#queued} in all)`,
+      { waiting: origin.queue.length, queued: this.#queued },
+    );
     const queueTimeout = this.#limits.queueTimeout;
     if (queueTimeout > 0) {
       this.#queueTimers.set(
@@ -208,7 +237,13 @@ export class Pool {
       const connection = target.takeIdle();
       if (connection !== undefined) {
         this.#idle.delete(connection);
-        this.#log(exchange, "start", { target: target.id, connection: connection.id }, `${exchange.request.method} ${exchange.request.url.href} on an idle connection`);
+        this.#gotConnection(exchange);
+        this.#poolDebug(exchange)?.emit(
+          "pool",
+          "start",
+          { target: target.id, connection: connection.id, request: exchange.id },
+          `${exchange.request.method} ${exchange.request.url.href} on an idle connection`,
+        );
         connection.send(exchange);
         return true;
       }
@@ -229,7 +264,14 @@ export class Pool {
         }
       }
       if (best !== undefined) {
-        this.#log(exchange, "pipeline", { target: (best.owner as Target).id, connection: best.id }, `${exchange.request.method} ${exchange.request.url.href} behind ${best.inFlight.length} in flight`);
+        this.#gotConnection(exchange);
+        this.#poolDebug(exchange)?.emit(
+          "pool",
+          "pipeline",
+          { target: (best.owner as Target).id, connection: best.id, request: exchange.id },
+          `${exchange.request.method} ${exchange.request.url.href} behind ${best.inFlight.length} in flight`,
+          { ahead: best.inFlight.length },
+        );
         if (best.inFlight.length > 0) this.#stats.pipelined++;
         else this.#idleTaken(best);
         best.send(exchange);
@@ -237,6 +279,16 @@ export class Pool {
       }
     }
     return false;
+  }
+
+  /**
+   * The request got a connection (or starts opening one): `queued` is now,
+   * and the connection phases are those of this attempt only.
+   */
+  #gotConnection(exchange: Exchange): void {
+    const timings = exchange.timings;
+    timings.queued = Date.now() - timings.start;
+    timings.dns = timings.connect = timings.tls = undefined;
   }
 
   #idleTaken(connection: Connection): void {
@@ -265,6 +317,12 @@ export class Pool {
     for (const connection of this.#idle) {
       if (connection.owner === except) continue;
       this.#idleTaken(connection);
+      this.#poolDebug(undefined)?.emit(
+        "pool",
+        "evict",
+        { target: (connection.owner as Target).id, connection: connection.id },
+        `idle connection closed: maxConn ${this.#limits.maxConn} reached and target T${except.id} needs one`,
+      );
       this.#withoutDrain(() => connection.close(new AbortError("closed to make room for another target")));
       return true;
     }
@@ -278,10 +336,17 @@ export class Pool {
     const origin = target.origin;
     const request = exchange.request;
     const timings = exchange.timings;
+    this.#gotConnection(exchange);
+    this.#poolDebug(exchange)?.emit(
+      "pool",
+      "open",
+      { target: target.id, request: exchange.id },
+      `${request.method} ${request.url.href} on a new connection from ${target.clientIp ?? "the default address"} (target ${target.count}/${this.#limits.maxConnPerTarget}, total ${this.#total}/${this.#limits.maxConn})`,
+      { clientIp: target.clientIp ?? null, targetConnections: target.count, totalConnections: this.#total },
+    );
     (async () => {
-      const started = Date.now();
       const address = await this.#resolver.lookup(origin.hostname);
-      timings.dns = Date.now() - started;
+      timings.dns = Date.now() - timings.start;
       const tls = origin.secure ? { ...this.#tls, serverName: this.#tls.serverName ?? origin.hostname } : undefined;
       return await this.#transport.connect({
         host: address,
@@ -289,9 +354,19 @@ export class Pool {
         tls,
         localAddress: target.clientIp,
         connectTimeout: request.connectTimeout ?? this.#limits.connectTimeout,
+        onTcpConnect: tls === undefined ? undefined : () => {
+          timings.connect = Date.now() - timings.start;
+        },
       });
     })().then((conn) => {
-      timings.connect = Date.now() - timings.start;
+      const connected = Date.now() - timings.start;
+      if (origin.secure) {
+        // A transport that cannot report the TCP connect separately: both at once.
+        timings.connect ??= connected;
+        timings.tls = connected;
+      } else {
+        timings.connect = connected;
+      }
       target.connecting--;
       if (this.#closed) {
         conn.close();
@@ -303,14 +378,26 @@ export class Pool {
         available: (c) => this.#available(c),
         closed: (c, unanswered, cause) => this.#connectionClosed(c, unanswered, cause),
       }, this.#debug);
-      this.#log(exchange, "connect", { target: target.id, connection: connection.id }, `${conn.localAddress} -> ${origin.key} (target ${target.count}, total ${this.#total})`);
+      this.#poolDebug(exchange)?.emit(
+        "pool",
+        "connect",
+        { target: target.id, connection: connection.id, request: exchange.id },
+        `${conn.localAddress}:${conn.localPort} -> ${origin.key} (${conn.remoteAddress}) in ${connected} ms (target ${target.count}, total ${this.#total})`,
+        { localAddress: conn.localAddress, targetConnections: target.count, totalConnections: this.#total },
+      );
       target.connections.add(connection);
       if (exchange.settled) this.#available(connection);
       else connection.send(exchange);
     }, (error) => {
       target.connecting--;
       this.#total--;
-      this.#log(exchange, "connect", { target: target.id }, `failed: ${(error as Error).message}`);
+      this.#poolDebug(exchange)?.emit(
+        "pool",
+        "connect",
+        { target: target.id, request: exchange.id },
+        `failed: ${(error as Error).message} (target ${target.count}, total ${this.#total})`,
+        { failed: true, targetConnections: target.count, totalConnections: this.#total },
+      );
       exchange.reject(error);
       this.#drainAll();
     });
@@ -335,7 +422,13 @@ export class Pool {
     target.connections.delete(connection);
     this.#idleTaken(connection);
     this.#total--;
-    this.#log(undefined, "close", { target: target.id, connection: connection.id }, `${(cause as Error).message ?? cause} (target ${target.count}, total ${this.#total}, ${unanswered.length} unanswered)`);
+    this.#poolDebug(undefined)?.emit(
+      "pool",
+      "close",
+      { target: target.id, connection: connection.id },
+      `${(cause as Error).message ?? cause} (target ${target.count}, total ${this.#total}, ${unanswered.length} unanswered)`,
+      { targetConnections: target.count, totalConnections: this.#total, unanswered: unanswered.length },
+    );
     if (this.#closed) {
       for (const exchange of unanswered) exchange.reject(cause);
       return;
@@ -345,7 +438,12 @@ export class Pool {
       if (origin.pipelineBreaks >= 2) {
         origin.pipelineBreaks = 0;
         origin.pipelineOffUntil = Date.now() + this.#limits.pipelineFallbackTime;
-        this.#log(undefined, "fallback", { target: target.id }, `${origin.key} broke pipelines twice: one request at a time for ${this.#limits.pipelineFallbackTime} ms`);
+        this.#poolDebug(undefined)?.emit(
+          "pool",
+          "fallback",
+          { target: target.id },
+          `${origin.key} broke pipelines twice: one request at a time for ${this.#limits.pipelineFallbackTime} ms`,
+        );
       }
     }
     // Replay in order: unshift from the last so the first ends up in front.
@@ -369,7 +467,13 @@ export class Pool {
       exchange.written = false;
       exchange.responseStarted = false;
       this.#stats.replayed++;
-      this.#log(exchange, "replay", { target: target.id }, `${exchange.request.method} ${exchange.request.url.href} sent again (replay ${exchange.replays})`);
+      this.#poolDebug(exchange)?.emit(
+        "pool",
+        "replay",
+        { target: target.id, request: exchange.id },
+        `${exchange.request.method} ${exchange.request.url.href} sent again (replay ${exchange.replays})`,
+        { replays: exchange.replays },
+      );
       this.#schedule(exchange, true);
     }
     this.#drainAll();

@@ -32,6 +32,8 @@ export interface ConnectOptions {
   connectTimeout?: number;
   /** Aborts the connect. */
   signal?: AbortSignal;
+  /** Called once the TCP connection is up, before a TLS handshake starts (for `timings.connect`). */
+  onTcpConnect?: () => void;
 }
 
 /**
