@@ -230,6 +230,7 @@ export class CookieJar {
    * ```
    */
   getCookies(url: string | URL): Cookie[] {
+    if (this.#byDomain.size === 0) return [];
     const requestUrl = typeof url === "string" ? new URL(url) : url;
     const host = canonicalHost(requestUrl);
     const path = requestPath(requestUrl);

@@ -27,7 +27,7 @@ import type { Debugger } from "../debug/debugger.ts";
 import { escapeBytes } from "../debug/debugger.ts";
 import type { Limits } from "../limits.ts";
 import { HttpResponse } from "../response.ts";
-import { type TimerHandle, unrefTimeout } from "../runtime/timers.ts";
+import { afterCurrentTurn, type TimerHandle, unrefTimeout } from "../runtime/timers.ts";
 import type { Conn } from "../runtime/types.ts";
 import type { Exchange } from "./exchange.ts";
 
@@ -146,7 +146,13 @@ export class Connection {
       // Small requests queue up and go out together: pipelined requests
       // written in the same tick share one write.
       this.#outbox.push(exchange);
-      if (this.#outbox.length === 1) this.#writeChain = this.#writeChain.then(() => this.#flushOutbox());
+      if (this.#outbox.length === 1) {
+        // Behind requests in flight (pipelining), wait for the end of this
+        // turn: the responses read in one go let their callers send their next
+        // requests, and all of those go out in one write.
+        const batch = this.inFlight.length > 1;
+        this.#writeChain = this.#writeChain.then(() => batch ? afterCurrentTurn() : undefined).then(() => this.#flushOutbox());
+      }
     } else {
       this.#writeChain = this.#writeChain.then(() => this.#write(exchange));
     }

@@ -26,3 +26,18 @@ export function unrefTimeout(callback: () => void, ms: number): TimerHandle {
   else (timer as { unref?: () => void }).unref?.();
   return timer;
 }
+
+/**
+ * Resolves after the current batch of I/O callbacks and microtasks
+ * (`setImmediate` on all three runtimes): lets work queued by many callbacks
+ * of one read be handled together.
+ *
+ * @example
+ * ```ts
+ * import { afterCurrentTurn } from "./timers.ts";
+ * await afterCurrentTurn();
+ * ```
+ */
+export function afterCurrentTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
