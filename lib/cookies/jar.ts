@@ -230,8 +230,8 @@ export class CookieJar {
    * ```
    */
   getCookies(url: string | URL): Cookie[] {
-    if (this.#byDomain.size === 0) return [];
     const requestUrl = typeof url === "string" ? new URL(url) : url;
+    if (this.#byDomain.size === 0) return [];
     const host = canonicalHost(requestUrl);
     const path = requestPath(requestUrl);
     const secure = requestUrl.protocol === "https:" || requestUrl.protocol === "wss:";
