@@ -25,6 +25,7 @@ import {
 } from "../http1/response_head.ts";
 import type { Debugger } from "../debug/debugger.ts";
 import { escapeBytes } from "../debug/debugger.ts";
+import { describeError } from "../debug/describe_error.ts";
 import type { Limits } from "../limits.ts";
 import { HttpResponse } from "../response.ts";
 import { afterCurrentTurn, type TimerHandle, unrefTimeout } from "../runtime/timers.ts";
@@ -74,6 +75,8 @@ export class Connection {
   /** When it last finished a response (ms). */
   lastActive = Date.now();
   #conn: Conn;
+  /** `#conn` reports to the stream level (the client's debug option, or a request's). */
+  #traced: boolean;
   #limits: Limits;
   #debug: Debugger | null;
   #targetId: number;
@@ -100,7 +103,8 @@ export class Connection {
     events: ConnectionEvents,
     debug: Debugger | null,
   ) {
-    this.#conn = debug?.flags.stream ? tracedConn(conn, debug, owner.id, this.id) : conn;
+    this.#traced = debug?.flags.stream === true;
+    this.#conn = this.#traced && debug !== null ? tracedConn(conn, debug, owner.id, this.id) : conn;
     this.#debug = debug;
     this.#targetId = owner.id;
     this.owner = owner;
@@ -136,6 +140,13 @@ export class Connection {
   /** Write a request on this connection and start reading its response when its turn comes. */
   send(exchange: Exchange): void {
     this.#stopIdle();
+    const requestDebug = exchange.request.debug;
+    if (!this.#traced && requestDebug?.flags.stream) {
+      // A request's own `stream` level: the raw bytes are the connection's, so
+      // its traffic is traced from here on (for later requests on it too).
+      this.#traced = true;
+      this.#conn = tracedConn(this.#conn, requestDebug, this.#targetId, this.id);
+    }
     exchange.reusedConnection = this.responsesDone > 0 || this.inFlight.length > 0;
     this.inFlight.push(exchange);
     this.requestsSent++;
@@ -261,6 +272,15 @@ export class Connection {
   /** The request is on the wire: its reply timeout runs until the end of its response. */
   #sent(exchange: Exchange): void {
     exchange.timings.sent = Date.now() - exchange.timings.start;
+    const debug = exchange.request.debug ?? this.#debug;
+    if (debug?.flags.protocol) {
+      const body = exchange.request.body;
+      const size = body === null ? "no body" : body.kind === "bytes" ? `${body.bytes.length} body bytes` : "streamed body";
+      debug.emit("protocol", ">>", this.#ids(exchange), `request sent (${size}) at ${exchange.timings.sent} ms`, {
+        bytes: body?.kind === "bytes" ? body.bytes.length : null,
+        ms: exchange.timings.sent,
+      });
+    }
     if (this.inFlight.includes(exchange)) {
       this.#setDeadline(exchange, "reply", exchange.request.replyTimeout ?? this.#limits.replyTimeout);
     }
@@ -571,6 +591,12 @@ export class Connection {
     if (this.inFlight[0] === exchange) this.inFlight.shift();
     this.responsesDone++;
     this.lastActive = Date.now();
+    if (debug?.flags.pool) {
+      const next = this.closing ? "closing" : this.inFlight.length > 0 ? `${this.inFlight.length} more in flight` : "idle";
+      debug.emit("pool", "end", this.#ids(exchange), `${exchange.request.method} ${exchange.request.url.href} done; connection ${next}`, {
+        inFlight: this.inFlight.length,
+      });
+    }
     if (this.closing) {
       this.#fail(new SocketError("connection closed by the server after a response"), undefined);
       return;
@@ -632,9 +658,11 @@ export class Connection {
     this.closing = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#conn.close();
-    const debug = this.#debug;
+    const debug = this.#debug ?? culprit?.request.debug;
     if (debug?.flags.errors && !(error instanceof AbortError) && (this.inFlight.length > 0 || !(error instanceof SocketError))) {
-      debug.emit("errors", "error", { target: this.#targetId, connection: this.id }, describeError(error));
+      debug.emit("errors", "error", { target: this.#targetId, connection: this.id, request: culprit?.id }, describeError(error), {
+        code: (error as { code?: unknown }).code,
+      });
     }
     const unanswered: Exchange[] = [];
     for (const exchange of this.inFlight) {
@@ -652,22 +680,6 @@ export class Connection {
     this.#bodies.clear();
     this.#events.closed(this, unanswered, error);
   }
-}
-
-/** An error and its cause chain on one line. */
-function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (let current = error, depth = 0; current !== undefined && depth < 5; depth++) {
-    if (current instanceof Error) {
-      const code = current instanceof HttpClientError ? `${current.code} ` : "";
-      parts.push(`${code}${current.message}`);
-      current = current.cause;
-    } else {
-      parts.push(String(current));
-      break;
-    }
-  }
-  return parts.join(" <- ");
 }
 
 /** A Conn that reports every byte read and written to the `stream` level. */
