@@ -6,11 +6,13 @@
  */
 import { Debugger, type DebugSink, stderrSink } from "./debug/debugger.ts";
 import { type DebugOption, parseDebugLevels } from "./debug/levels.ts";
+import { describeError, errorCode } from "./debug/describe_error.ts";
 import { ClientClosedError } from "./errors.ts";
 import { type FetchInput, fetchThrough } from "./fetch.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 import { compose, type Handler, type Middleware } from "./middleware/compose.ts";
 import { cookieJarOptions, CookieJars, cookiesMiddleware } from "./middleware/cookies.ts";
+import { errorsDebugMiddleware } from "./middleware/debug.ts";
 import { type CacheOption, cacheMiddleware, cacheMiddlewareOptions } from "./middleware/cache.ts";
 import type { CacheStore } from "./cache/store.ts";
 import { decompressMiddleware } from "./middleware/decompress.ts";
@@ -24,7 +26,16 @@ import type { HttpResponse, Timings } from "./response.ts";
 import { detectTransport, transportByName } from "./runtime/detect.ts";
 import type { TlsConnectOptions, Transport, TransportName } from "./runtime/types.ts";
 
-/** Options of `new Client()`: every limit of `defaultLimits`, plus these. */
+/**
+ * Options of `new Client()`: every limit of `defaultLimits`, plus these.
+ *
+ * @example
+ * ```ts
+ * import { Client, type ClientOptions } from "../mod.ts";
+ * const options: ClientOptions = { maxConnPerTarget: 4, clientIps: ["127.0.0.2", "127.0.0.3"], debug: "pool" };
+ * await using client = new Client(options);
+ * ```
+ */
 export interface ClientOptions extends Partial<Limits> {
   /** Local addresses to bind new connections to, rotated round-robin (the Lua original's `client_ips`). */
   clientIps?: string[];
@@ -137,7 +148,8 @@ export class Client {
     this.#cacheStore = cache?.store ?? null;
     if (cache !== null) builtin.push(cacheMiddleware(cache));
     builtin.push(decompressMiddleware({ decompress: options.decompress ?? true, maxBodySize: limits.maxBodySize }));
-    this.#handler = compose([...(options.middleware ?? []), ...builtin], terminal);
+    // The errors level sees every failure, the caller's own middleware's included.
+    this.#handler = compose([errorsDebugMiddleware, ...(options.middleware ?? []), ...builtin], terminal);
   }
 
   /** The cache store (to `clear()` or `delete()` entries), or null when the cache is off. */
@@ -180,6 +192,10 @@ export class Client {
       }
       return this.#handler(request);
     } catch (error) {
+      const debug = this.#debug;
+      if (debug?.flags.errors) {
+        debug.emit("errors", "failed", {}, `invalid request: ${describeError(error)}`, { code: errorCode(error) });
+      }
       return Promise.reject(error);
     }
   }
