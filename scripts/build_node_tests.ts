@@ -51,7 +51,10 @@ for (const file of jsFiles(join(out, "tests"))) {
   if (rewritten !== source) writeFileSync(file, rewritten);
 }
 for (const path of builtLibrary) rmSync(path, { recursive: true, force: true });
-if (existsSync(join(root, "tests", "fixtures"))) {
-  cpSync(join(root, "tests", "fixtures"), join(out, "tests", "fixtures"), { recursive: true });
+// Data files the tests read next to their own module.
+for (const data of [["fixtures"], ["fuzz", "corpus"]]) {
+  if (existsSync(join(root, "tests", ...data))) {
+    cpSync(join(root, "tests", ...data), join(out, "tests", ...data), { recursive: true });
+  }
 }
 console.log("built Node tests into build/node-tests/ (library imports point at npm/esm/)");
