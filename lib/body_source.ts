@@ -8,7 +8,31 @@
  */
 import { BodyTooLargeError } from "./errors.ts";
 
-/** A body that can be read into the caller's buffers. */
+/**
+ * A body that can be read into the caller's buffers.
+ *
+ * @example
+ * ```ts
+ * import type { BodySource, Middleware } from "../mod.ts";
+ * const countBytes: Middleware = async (request, next) => {
+ *   const response = await next(request);
+ *   const source = response.takeSource();
+ *   let total = 0;
+ *   const counting: BodySource = {
+ *     read: async (into) => {
+ *       const count = await source.read(into);
+ *       total += count;
+ *       if (count === 0) console.log(request.url.href, total, "bytes");
+ *       return count;
+ *     },
+ *     cancel: (reason) => source.cancel(reason),
+ *     length: source.length,
+ *   };
+ *   response.replaceSource(counting);
+ *   return response;
+ * };
+ * ```
+ */
 export interface BodySource {
   /** Fill `into` (length > 0) with body bytes; resolves the count, or 0 once the body has ended. */
   read(into: Uint8Array): Promise<number>;

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { Client, HttpClientError } from "./mod.ts";
+ * import { Client, HttpClientError } from "../mod.ts";
  * const client = new Client();
  * try {
  *   await client.request({ url: "http://127.0.0.1:1/" });
@@ -17,7 +17,17 @@
  * @module
  */
 
-/** Options shared by every error constructor. */
+/**
+ * Options shared by every error constructor.
+ *
+ * @example
+ * ```ts
+ * import { ConnectError, type HttpClientErrorOptions } from "../mod.ts";
+ * const options: HttpClientErrorOptions = { cause: new Error("ECONNREFUSED") };
+ * const error = new ConnectError("connection refused", options);
+ * console.log(error.code, error.cause);
+ * ```
+ */
 export interface HttpClientErrorOptions {
   /** The lower-level error that caused this one. */
   cause?: unknown;
@@ -28,7 +38,7 @@ export interface HttpClientErrorOptions {
  *
  * @example
  * ```ts
- * import { HttpClientError } from "./mod.ts";
+ * import { HttpClientError } from "../mod.ts";
  * const error = new HttpClientError("ERR_PARSE", "bad bytes");
  * console.log(error.code, error.message);
  * ```
@@ -55,7 +65,7 @@ export class HttpClientError extends Error {
  *
  * @example
  * ```ts
- * import { ConnectError } from "./mod.ts";
+ * import { ConnectError } from "../mod.ts";
  * console.log(new ConnectError("refused").code); // "ERR_CONNECT"
  * ```
  */
@@ -71,7 +81,7 @@ export class ConnectError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { TlsError } from "./mod.ts";
+ * import { TlsError } from "../mod.ts";
  * console.log(new TlsError("self-signed certificate").code); // "ERR_TLS"
  * ```
  */
@@ -82,7 +92,17 @@ export class TlsError extends HttpClientError {
   }
 }
 
-/** Which phase of a request ran out of time. */
+/**
+ * Which phase of a request ran out of time.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError, type TimeoutPhase } from "../mod.ts";
+ * function phaseOf(error: unknown): TimeoutPhase | null {
+ *   return error instanceof TimeoutError ? error.phase : null;
+ * }
+ * ```
+ */
 export type TimeoutPhase = "connect" | "request" | "reply" | "queue";
 
 /**
@@ -90,7 +110,7 @@ export type TimeoutPhase = "connect" | "request" | "reply" | "queue";
  *
  * @example
  * ```ts
- * import { TimeoutError } from "./mod.ts";
+ * import { TimeoutError } from "../mod.ts";
  * const error = new TimeoutError("connect", 1000);
  * console.log(error.code, error.phase); // "ERR_TIMEOUT" "connect"
  * ```
@@ -110,7 +130,7 @@ export class TimeoutError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { AbortError } from "./mod.ts";
+ * import { AbortError } from "../mod.ts";
  * console.log(new AbortError().code); // "ERR_ABORTED"
  * ```
  */
@@ -127,7 +147,7 @@ export class AbortError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { SocketError } from "./mod.ts";
+ * import { SocketError } from "../mod.ts";
  * console.log(new SocketError("connection reset").code); // "ERR_SOCKET"
  * ```
  */
@@ -143,7 +163,7 @@ export class SocketError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { ParseError } from "./mod.ts";
+ * import { ParseError } from "../mod.ts";
  * console.log(new ParseError("invalid status line").code); // "ERR_PARSE"
  * ```
  */
@@ -159,7 +179,7 @@ export class ParseError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { HeaderTooLargeError } from "./mod.ts";
+ * import { HeaderTooLargeError } from "../mod.ts";
  * console.log(new HeaderTooLargeError("too many headers").code); // "ERR_HEADER_TOO_LARGE"
  * ```
  */
@@ -175,7 +195,7 @@ export class HeaderTooLargeError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { BodyTruncatedError } from "./mod.ts";
+ * import { BodyTruncatedError } from "../mod.ts";
  * console.log(new BodyTruncatedError("5 of 10 bytes").code); // "ERR_BODY_TRUNCATED"
  * ```
  */
@@ -191,7 +211,7 @@ export class BodyTruncatedError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { BodyTooLargeError } from "./mod.ts";
+ * import { BodyTooLargeError } from "../mod.ts";
  * console.log(new BodyTooLargeError(1024).code); // "ERR_BODY_TOO_LARGE"
  * ```
  */
@@ -207,7 +227,7 @@ export class BodyTooLargeError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { DecompressError } from "./mod.ts";
+ * import { DecompressError } from "../mod.ts";
  * console.log(new DecompressError("bad gzip").code); // "ERR_DECOMPRESS"
  * ```
  */
@@ -223,7 +243,7 @@ export class DecompressError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { InvalidHeaderError } from "./mod.ts";
+ * import { InvalidHeaderError } from "../mod.ts";
  * console.log(new InvalidHeaderError("bad name").code); // "ERR_INVALID_HEADER"
  * ```
  */
@@ -240,7 +260,7 @@ export class InvalidHeaderError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { InvalidRequestError } from "./mod.ts";
+ * import { InvalidRequestError } from "../mod.ts";
  * console.log(new InvalidRequestError("bad method").code); // "ERR_INVALID_REQUEST"
  * ```
  */
@@ -256,7 +276,7 @@ export class InvalidRequestError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { QueueFullError } from "./mod.ts";
+ * import { QueueFullError } from "../mod.ts";
  * console.log(new QueueFullError(10).code); // "ERR_QUEUE_FULL"
  * ```
  */
@@ -272,7 +292,7 @@ export class QueueFullError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { ClientClosedError } from "./mod.ts";
+ * import { ClientClosedError } from "../mod.ts";
  * console.log(new ClientClosedError().code); // "ERR_CLIENT_CLOSED"
  * ```
  */
@@ -288,7 +308,7 @@ export class ClientClosedError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { TooManyRedirectsError } from "./mod.ts";
+ * import { TooManyRedirectsError } from "../mod.ts";
  * console.log(new TooManyRedirectsError(20).code); // "ERR_TOO_MANY_REDIRECTS"
  * ```
  */
@@ -305,7 +325,7 @@ export class TooManyRedirectsError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { RedirectError } from "./mod.ts";
+ * import { RedirectError } from "../mod.ts";
  * console.log(new RedirectError("ftp: is not http(s)").code); // "ERR_REDIRECT"
  * ```
  */
@@ -321,7 +341,7 @@ export class RedirectError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { BodyUsedError } from "./mod.ts";
+ * import { BodyUsedError } from "../mod.ts";
  * console.log(new BodyUsedError().code); // "ERR_BODY_USED"
  * ```
  */
@@ -338,7 +358,7 @@ export class BodyUsedError extends HttpClientError {
  *
  * @example
  * ```ts
- * import { CookieFileError } from "./mod.ts";
+ * import { CookieFileError } from "../mod.ts";
  * console.log(new CookieFileError("not JSON").code); // "ERR_COOKIE_FILE"
  * ```
  */

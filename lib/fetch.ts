@@ -30,10 +30,28 @@ import { type HeaderList, toHeaderList } from "./header_list.ts";
 import type { RequestBodyInit, RequestOptions } from "./request.ts";
 import type { HttpResponse } from "./response.ts";
 
-/** What `fetch` accepts as its first argument. */
+/**
+ * What `fetch` accepts as its first argument.
+ *
+ * @example
+ * ```ts
+ * import { fetch, type FetchInput } from "../mod.ts";
+ * const input: FetchInput = new Request("http://127.0.0.1:8080/", { headers: { accept: "text/html" } });
+ * const response = await fetch(input);
+ * ```
+ */
 export type FetchInput = string | URL | Request;
 
-/** Sends one request: `client.request` bound to its client. */
+/**
+ * Sends one request: `client.request` bound to its client.
+ *
+ * @example
+ * ```ts
+ * import { Client, type SendFunction } from "../mod.ts";
+ * await using client = new Client();
+ * const send: SendFunction = (options) => client.request(options);
+ * ```
+ */
 export type SendFunction = (options: RequestOptions) => Promise<HttpResponse>;
 
 /** Statuses whose response has no body (Fetch standard: "null body status", minus 1xx, which never arrive). */

@@ -6,10 +6,28 @@
  * @module
  */
 
-/** Ordered header fields, names as given. */
+/**
+ * Ordered header fields, names as given.
+ *
+ * @example
+ * ```ts
+ * import type { HeaderList } from "../mod.ts";
+ * const headers: HeaderList = [["Accept", "text/html"], ["User-Agent", "my-crawler/1.0"]];
+ * ```
+ */
 export type HeaderList = [string, string][];
 
-/** Anything a caller may pass as headers. */
+/**
+ * Anything a caller may pass as headers.
+ *
+ * @example
+ * ```ts
+ * import { Client, type HeadersInit } from "../mod.ts";
+ * const headers: HeadersInit = { accept: "text/html", "accept-language": ["en", "fr"] };
+ * await using client = new Client();
+ * await client.request({ url: "http://127.0.0.1:8080/", headers });
+ * ```
+ */
 export type HeadersInit =
   | Headers
   | ReadonlyArray<readonly [string, string]>

@@ -6,13 +6,21 @@
  *
  * @example
  * ```ts
- * import { defaultLimits } from "./mod.ts";
+ * import { defaultLimits } from "../mod.ts";
  * console.log(defaultLimits.maxConn); // 50
  * ```
  * @module
  */
 
-/** The default value of every limit option. */
+/**
+ * The default value of every limit option.
+ *
+ * @example
+ * ```ts
+ * import { Client, defaultLimits } from "../mod.ts";
+ * await using client = new Client({ maxConnPerTarget: defaultLimits.maxConnPerTarget * 2 });
+ * ```
+ */
 export const defaultLimits = {
   /** Open connections for the whole client (the Lua original's `max_conn`). */
   maxConn: 50,
@@ -75,5 +83,15 @@ export const defaultLimits = {
   cacheTempFileMaxAge: 60 * 60 * 1000,
 } as const;
 
-/** The type of {@link defaultLimits}: one number per limit. */
+/**
+ * The type of {@link defaultLimits}: one number per limit.
+ *
+ * @example
+ * ```ts
+ * import { Client, type Limits } from "../mod.ts";
+ * const polite: Partial<Limits> = { maxConnPerTarget: 2, maxPipelinedRequests: 0 };
+ * await using client = new Client(polite);
+ * console.log(client.limits.maxConn); // 50
+ * ```
+ */
 export type Limits = { -readonly [K in keyof typeof defaultLimits]: number };

@@ -12,7 +12,17 @@ import type { DebugOption } from "./debug/levels.ts";
 import type { RedirectMode } from "./middleware/redirect.ts";
 import type { RetryOptions } from "./middleware/retry.ts";
 
-/** A request body the caller may give. */
+/**
+ * A request body the caller may give.
+ *
+ * @example
+ * ```ts
+ * import { Client, type RequestBodyInit } from "../mod.ts";
+ * await using client = new Client();
+ * const body: RequestBodyInit = new URLSearchParams({ q: "http client" });
+ * await client.request({ url: "http://127.0.0.1:8080/search", method: "POST", body });
+ * ```
+ */
 export type RequestBodyInit =
   | string
   | Uint8Array
@@ -21,7 +31,17 @@ export type RequestBodyInit =
   | ReadableStream<Uint8Array>
   | AsyncIterable<Uint8Array | string>;
 
-/** The per-request options of `client.request()`. */
+/**
+ * The per-request options of `client.request()`.
+ *
+ * @example
+ * ```ts
+ * import { Client, type RequestOptions } from "../mod.ts";
+ * const options: RequestOptions = { url: "http://127.0.0.1:8080/", headers: { accept: "text/html" }, replyTimeout: 5_000 };
+ * await using client = new Client();
+ * const response = await client.request(options);
+ * ```
+ */
 export interface RequestOptions {
   /** Absolute http(s) URL. Either this or `host` (with `port`, `https`, `path`). */
   url?: string | URL;
@@ -63,12 +83,32 @@ export interface RequestOptions {
   decompress?: boolean;
 }
 
-/** Request body in the one form the connection writes. */
+/**
+ * Request body in the one form the connection writes.
+ *
+ * @example
+ * ```ts
+ * import type { RequestBody } from "../mod.ts";
+ * const body: RequestBody = { kind: "bytes", bytes: new TextEncoder().encode("hello") };
+ * ```
+ */
 export type RequestBody =
   | { kind: "bytes"; bytes: Uint8Array }
   | { kind: "stream"; stream: AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array> };
 
-/** A request after normalization: what middleware and the pool see. */
+/**
+ * A request after normalization: what middleware and the pool see.
+ *
+ * @example
+ * ```ts
+ * import { Client, type ClientRequest, type Middleware } from "../mod.ts";
+ * const log: Middleware = (request: ClientRequest, next) => {
+ *   console.log(request.method, request.url.href);
+ *   return next(request);
+ * };
+ * await using client = new Client({ middleware: [log] });
+ * ```
+ */
 export interface ClientRequest {
   /** The full URL (fragment kept for the caller, never sent). */
   url: URL;

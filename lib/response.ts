@@ -8,7 +8,18 @@ import { type BodySource, readSource, sourceStream } from "./body_source.ts";
 import { BodyUsedError } from "./errors.ts";
 import type { ClientRequest } from "./request.ts";
 
-/** One redirect hop: the URL that answered with a redirect, and its status. */
+/**
+ * One redirect hop: the URL that answered with a redirect, and its status.
+ *
+ * @example
+ * ```ts
+ * import { Client, type RedirectHop } from "../mod.ts";
+ * await using client = new Client();
+ * const response = await client.request({ url: "http://127.0.0.1:8080/old" });
+ * const hops: RedirectHop[] = response.redirects;
+ * for (const hop of hops) console.log(hop.status, hop.url);
+ * ```
+ */
 export interface RedirectHop {
   /** URL of the request that was redirected. */
   url: string;
@@ -21,6 +32,16 @@ export interface RedirectHop {
  * `timings`, relative to `start`), in this order. After redirects and
  * retries they describe the last attempt; `dns`, `connect` and `tls` are
  * absent when that attempt reused an open connection.
+ *
+ * @example
+ * ```ts
+ * import { Client, type Timings } from "../mod.ts";
+ * await using client = new Client();
+ * const response = await client.request({ url: "http://127.0.0.1:8080/" });
+ * await response.text();
+ * const timings: Timings = response.timings;
+ * console.log(timings.connect, timings.firstByte, timings.done);
+ * ```
  */
 export interface Timings {
   /** When `request()` was called (epoch ms). */
@@ -41,7 +62,17 @@ export interface Timings {
   done?: number;
 }
 
-/** Where a response came from: the network, or the cache. */
+/**
+ * Where a response came from: the network, or the cache.
+ *
+ * @example
+ * ```ts
+ * import { Client, type CacheStatus } from "../mod.ts";
+ * await using client = new Client({ cache: true });
+ * const response = await client.request({ url: "http://127.0.0.1:8080/" });
+ * const status: CacheStatus = response.fromCache; // "miss" the first time
+ * ```
+ */
 export type CacheStatus = "hit" | "revalidated" | "miss";
 
 /** What builds a response. */

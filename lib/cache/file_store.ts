@@ -34,7 +34,16 @@ import {
 } from "./store.ts";
 import { variantKey } from "./vary.ts";
 
-/** Options of {@link FileCacheStore}. */
+/**
+ * Options of {@link FileCacheStore}.
+ *
+ * @example
+ * ```ts
+ * import { Client, FileCacheStore, type FileCacheStoreOptions } from "../../mod.ts";
+ * const options: FileCacheStoreOptions = { dir: "./http-cache", maxEntrySize: 16 * 1024 * 1024 };
+ * await using client = new Client({ cache: new FileCacheStore(options) });
+ * ```
+ */
 export interface FileCacheStoreOptions {
   /** The cache directory; created on the first write. */
   dir: string;

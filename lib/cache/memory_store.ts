@@ -13,7 +13,16 @@ import {
 } from "./store.ts";
 import { variantKey } from "./vary.ts";
 
-/** Options of {@link MemoryCacheStore}. */
+/**
+ * Options of {@link MemoryCacheStore}.
+ *
+ * @example
+ * ```ts
+ * import { Client, MemoryCacheStore, type MemoryCacheStoreOptions } from "../../mod.ts";
+ * const options: MemoryCacheStoreOptions = { maxSize: 32 * 1024 * 1024, maxEntrySize: 1024 * 1024 };
+ * await using client = new Client({ cache: new MemoryCacheStore(options) });
+ * ```
+ */
 export interface MemoryCacheStoreOptions {
   /** Bytes of all entries together (default `defaultLimits.cacheMaxSize`, 64 MiB). */
   maxSize?: number;

@@ -18,7 +18,22 @@ export interface CachedRequest {
   headers: Headers;
 }
 
-/** Everything the cache keeps about a response besides its body. Times are epoch milliseconds. */
+/**
+ * Everything the cache keeps about a response besides its body. Times are epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * import type { CachedResponseMeta } from "../../mod.ts";
+ * const meta: CachedResponseMeta = {
+ *   status: 200,
+ *   statusText: "OK",
+ *   headers: [["cache-control", "max-age=60"]],
+ *   requestTime: Date.now(),
+ *   responseTime: Date.now(),
+ *   varyValues: {},
+ * };
+ * ```
+ */
 export interface CachedResponseMeta {
   /** The status code. */
   status: number;

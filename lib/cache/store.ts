@@ -9,6 +9,14 @@ import type { CachedResponseMeta } from "./response_meta.ts";
  * A stored response's metadata with where it belongs: its primary key
  * (`cacheKey`) and the request it answered. Within a key, a variant is
  * identified by `variantKey(varyValues)`.
+ *
+ * @example
+ * ```ts
+ * import { MemoryCacheStore, type StoredResponseMeta } from "../../mod.ts";
+ * const store = new MemoryCacheStore();
+ * const entries = await store.get("http://127.0.0.1:8080/");
+ * const metas: StoredResponseMeta[] = (entries ?? []).map((entry) => entry.meta);
+ * ```
  */
 export interface StoredResponseMeta extends CachedResponseMeta {
   /** The primary cache key (`cacheKey(method, url)`). */
@@ -19,7 +27,17 @@ export interface StoredResponseMeta extends CachedResponseMeta {
   method: string;
 }
 
-/** One stored variant: metadata and the whole body. */
+/**
+ * One stored variant: metadata and the whole body.
+ *
+ * @example
+ * ```ts
+ * import { type CacheEntry, MemoryCacheStore } from "../../mod.ts";
+ * const store = new MemoryCacheStore();
+ * const entries: CacheEntry[] = (await store.get("http://127.0.0.1:8080/")) ?? [];
+ * for (const entry of entries) console.log(entry.meta.status, entry.body.length);
+ * ```
+ */
 export interface CacheEntry {
   /** The metadata. */
   meta: StoredResponseMeta;
@@ -35,6 +53,15 @@ export interface CacheEntry {
  * makes the writer drop the entry quietly: the bytes so far are released,
  * later writes are no-ops and `commit()` stores nothing. No method rejects:
  * a failing store only loses the entry.
+ *
+ * @example
+ * ```ts
+ * import type { CacheEntryWriter } from "../../mod.ts";
+ * async function storeAll(writer: CacheEntryWriter, chunks: Uint8Array[]): Promise<void> {
+ *   for (const chunk of chunks) await writer.write(chunk);
+ *   await writer.commit();
+ * }
+ * ```
  */
 export interface CacheEntryWriter {
   /** Add a chunk; the store keeps no reference to it once the returned promise (if any) settles. */

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { type Cookie, isExpired } from "./lib/cookies/cookie.ts";
+ * import { type Cookie, isExpired } from "./cookie.ts";
  * const cookie: Cookie = {
  *   name: "sid", value: "1", domain: "example.com", path: "/", hostOnly: true, secure: false,
  *   httpOnly: false, partitioned: false, expires: null, creation: 0, lastAccess: 0,
@@ -21,7 +21,7 @@ import { hasControlCharacter, type SameSite } from "./parse.ts";
  *
  * @example
  * ```ts
- * import { CookieJar } from "./lib/cookies/jar.ts";
+ * import { CookieJar } from "./jar.ts";
  * const jar = new CookieJar();
  * const result = jar.setCookie("sid=1; Domain=example.com", "https://www.example.com/");
  * if (result.stored) console.log(result.cookie.domain, result.cookie.hostOnly); // example.com false
@@ -59,7 +59,7 @@ export interface Cookie {
  *
  * @example
  * ```ts
- * import { isExpired } from "./lib/cookies/cookie.ts";
+ * import { isExpired } from "./cookie.ts";
  * isExpired({ expires: 1000 }, 2000); // true
  * ```
  */
@@ -75,7 +75,7 @@ export function isExpired(cookie: Pick<Cookie, "expires">, now: number): boolean
  *
  * @example
  * ```ts
- * import { toCookie } from "./lib/cookies/cookie.ts";
+ * import { toCookie } from "./cookie.ts";
  * toCookie({ name: "", value: "x" }); // null
  * ```
  */

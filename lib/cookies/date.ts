@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { parseCookieDate } from "./lib/cookies/date.ts";
+ * import { parseCookieDate } from "./date.ts";
  * parseCookieDate("Wed, 09 Jun 2021 10:18:14 GMT")?.toISOString(); // "2021-06-09T10:18:14.000Z"
  * parseCookieDate("not a date"); // null
  * ```
@@ -63,7 +63,7 @@ const months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
  *
  * @example
  * ```ts
- * import { parseCookieDate } from "./lib/cookies/date.ts";
+ * import { parseCookieDate } from "./date.ts";
  * parseCookieDate("Sun, 06-Nov-94 08:49:37 GMT")?.toUTCString(); // "Sun, 06 Nov 1994 08:49:37 GMT"
  * parseCookieDate("Sat, 15-Apr-17 91:22:33 21:01:22"); // null: the first time token has hour 91
  * ```

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { canonicalHost, domainMatch } from "./lib/cookies/domain.ts";
+ * import { canonicalHost, domainMatch } from "./domain.ts";
  * const host = canonicalHost(new URL("http://WWW.Example.com:8080/")); // "www.example.com"
  * domainMatch(host, "example.com"); // true
  * ```
@@ -20,7 +20,7 @@
  *
  * @example
  * ```ts
- * import { canonicalHost } from "./lib/cookies/domain.ts";
+ * import { canonicalHost } from "./domain.ts";
  * canonicalHost(new URL("http://hoMe.eXaMplE.org:8888/x")); // "home.example.org"
  * canonicalHost(new URL("http://[::1]:80/")); // "[::1]"
  * ```
@@ -35,7 +35,7 @@ export function canonicalHost(url: URL): string {
  *
  * @example
  * ```ts
- * import { isIpAddress } from "./lib/cookies/domain.ts";
+ * import { isIpAddress } from "./domain.ts";
  * isIpAddress("127.0.0.1"); // true
  * isIpAddress("[::1]"); // true
  * isIpAddress("localhost"); // false
@@ -52,7 +52,7 @@ export function isIpAddress(host: string): boolean {
  *
  * @example
  * ```ts
- * import { domainMatch } from "./lib/cookies/domain.ts";
+ * import { domainMatch } from "./domain.ts";
  * domainMatch("www.example.com", "example.com"); // true
  * domainMatch("badexample.com", "example.com"); // false
  * domainMatch("10.0.0.1", "0.0.1"); // false: IP addresses only match exactly
@@ -71,7 +71,7 @@ export function domainMatch(host: string, domain: string): boolean {
  *
  * @example
  * ```ts
- * import { candidateDomains } from "./lib/cookies/domain.ts";
+ * import { candidateDomains } from "./domain.ts";
  * candidateDomains("www.example.com"); // ["www.example.com", "example.com", "com"]
  * ```
  */

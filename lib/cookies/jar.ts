@@ -21,7 +21,7 @@
  *
  * @example
  * ```ts
- * import { CookieJar } from "./lib/cookies/jar.ts";
+ * import { CookieJar } from "./jar.ts";
  * const jar = new CookieJar();
  * jar.setCookie("sid=abc; Path=/; HttpOnly", "https://example.com/login");
  * jar.getCookieHeader("https://example.com/account"); // "sid=abc"
@@ -47,7 +47,7 @@ export type { CookieJarJSON } from "./json.ts";
  *
  * @example
  * ```ts
- * import { CookieJar, type CookieJarOptions } from "./lib/cookies/jar.ts";
+ * import { CookieJar, type CookieJarOptions } from "./jar.ts";
  * const options: CookieJarOptions = { maxCookies: 500, now: () => Date.UTC(2015, 0, 1) };
  * const jar = new CookieJar(options);
  * ```
@@ -72,7 +72,7 @@ export interface CookieJarOptions {
  *
  * @example
  * ```ts
- * import { CookieJar, type SetCookieResult } from "./lib/cookies/jar.ts";
+ * import { CookieJar, type SetCookieResult } from "./jar.ts";
  * const result: SetCookieResult = new CookieJar().setCookie("a=1; Domain=com", "http://example.com/");
  * if (!result.stored) console.log(result.reason);
  * ```
@@ -94,7 +94,7 @@ const latestTime = 8.64e15;
  *
  * @example
  * ```ts
- * import { CookieJar } from "./lib/cookies/jar.ts";
+ * import { CookieJar } from "./jar.ts";
  * const jar = new CookieJar();
  * jar.storeFromResponse("https://shop.example.com/", ["cart=1; Domain=example.com", "lang=en"]);
  * jar.getCookieHeader("https://www.example.com/"); // "cart=1"
@@ -129,7 +129,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = new CookieJar();
    * jar.setCookie("id=1; Max-Age=3600", "https://example.com/a/b").stored; // true
    * jar.setCookie("id=1; Max-Age=0", "https://example.com/a/b"); // deletes it: { stored: false, ... }
@@ -205,7 +205,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = new CookieJar();
    * const results = jar.storeFromResponse("https://example.com/", ["a=1", "=bad"]);
    * console.log(results.map((result) => result.stored)); // [true, false]
@@ -223,7 +223,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = new CookieJar();
    * jar.setCookie("a=1; Path=/docs", "https://example.com/");
    * jar.getCookies("https://example.com/docs/x").map((cookie) => cookie.name); // ["a"]
@@ -268,7 +268,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = new CookieJar();
    * jar.setCookie("a=1", "http://example.com/");
    * jar.getCookieHeader("http://example.com/"); // "a=1"
@@ -284,7 +284,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = new CookieJar();
    * jar.setCookie("a=1", "http://example.com/");
    * jar.all()[0].domain; // "example.com"
@@ -302,7 +302,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = new CookieJar();
    * jar.setCookie("a=1", "http://example.com/");
    * jar.size; // 1
@@ -320,7 +320,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = new CookieJar();
    * jar.setCookie("a=1", "http://example.com/");
    * jar.clear();
@@ -338,7 +338,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = new CookieJar();
    * jar.removeExpired(); // 0
    * ```
@@ -361,7 +361,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = new CookieJar();
    * jar.setCookie("a=1", "http://example.com/");
    * const copy = CookieJar.fromJSON(JSON.parse(JSON.stringify(jar)));
@@ -379,7 +379,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = CookieJar.fromJSON({ version: 1, cookies: [] });
    * jar.size; // 0
    * ```
@@ -396,7 +396,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = new CookieJar();
    * jar.setCookie("a=1; Domain=example.com", "http://example.com/");
    * jar.toNetscape(); // "# Netscape HTTP Cookie File\n\n.example.com\tTRUE\t/\tFALSE\t0\ta\t1\n"
@@ -412,7 +412,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = CookieJar.fromNetscape("example.com\tFALSE\t/\tFALSE\t0\ta\t1\n");
    * jar.getCookieHeader("http://example.com/"); // "a=1"
    * ```
@@ -429,7 +429,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * await new CookieJar().saveNetscape("cookies.txt");
    * ```
    */
@@ -442,7 +442,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = await CookieJar.loadNetscape("cookies.txt");
    * ```
    */
@@ -455,7 +455,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * await new CookieJar().saveJSON("cookies.json");
    * ```
    */
@@ -470,7 +470,7 @@ export class CookieJar {
    *
    * @example
    * ```ts
-   * import { CookieJar } from "./lib/cookies/jar.ts";
+   * import { CookieJar } from "./jar.ts";
    * const jar = await CookieJar.loadJSON("cookies.json");
    * ```
    */

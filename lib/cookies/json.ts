@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { cookiesFromJSON } from "./lib/cookies/json.ts";
+ * import { cookiesFromJSON } from "./json.ts";
  * const cookies = cookiesFromJSON({ version: 1, cookies: [] });
  * console.log(cookies.length); // 0
  * ```
@@ -22,7 +22,7 @@ export const cookieJarJSONVersion = 1;
  *
  * @example
  * ```ts
- * import type { CookieJarJSON } from "./lib/cookies/json.ts";
+ * import type { CookieJarJSON } from "./json.ts";
  * const empty: CookieJarJSON = { version: 1, cookies: [] };
  * ```
  */
@@ -40,7 +40,7 @@ export interface CookieJarJSON {
  *
  * @example
  * ```ts
- * import { cookiesFromJSON } from "./lib/cookies/json.ts";
+ * import { cookiesFromJSON } from "./json.ts";
  * cookiesFromJSON({ version: 1, cookies: [{ name: "" }] }); // []: the entry is skipped
  * ```
  */

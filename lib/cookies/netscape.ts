@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { parseNetscape } from "./lib/cookies/netscape.ts";
+ * import { parseNetscape } from "./netscape.ts";
  * const cookies = parseNetscape(".example.com\tTRUE\t/\tFALSE\t0\tsid\tabc\n", Date.now());
  * console.log(cookies[0].domain, cookies[0].hostOnly); // example.com false
  * ```
@@ -29,7 +29,7 @@ const httpOnlyPrefix = "#HttpOnly_";
  *
  * @example
  * ```ts
- * import { formatNetscape } from "./lib/cookies/netscape.ts";
+ * import { formatNetscape } from "./netscape.ts";
  * const text = formatNetscape([{
  *   name: "sid", value: "abc", domain: "example.com", path: "/", hostOnly: false, secure: true,
  *   httpOnly: true, partitioned: false, expires: null, creation: 0, lastAccess: 0,
@@ -67,7 +67,7 @@ function flag(value: boolean): string {
  *
  * @example
  * ```ts
- * import { parseNetscape } from "./lib/cookies/netscape.ts";
+ * import { parseNetscape } from "./netscape.ts";
  * const [cookie] = parseNetscape("#HttpOnly_example.com\tFALSE\t/\tTRUE\t2000000000\tid\t7", 0);
  * console.log(cookie.httpOnly, cookie.hostOnly, cookie.expires); // true true 2000000000000
  * ```

@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { parseSetCookie } from "./lib/cookies/parse.ts";
+ * import { parseSetCookie } from "./parse.ts";
  * const cookie = parseSetCookie("sid=abc; Path=/; Secure; HttpOnly; Max-Age=3600");
  * console.log(cookie?.name, cookie?.value, cookie?.path, cookie?.maxAge); // sid abc / 3600
  * ```
@@ -15,7 +15,17 @@
  */
 import { parseCookieDate } from "./date.ts";
 
-/** The SameSite values kept (RFC 6265bis §5.6.7); other values are ignored. */
+/**
+ * The SameSite values kept (RFC 6265bis §5.6.7); other values are ignored.
+ *
+ * @example
+ * ```ts
+ * import { Client, type SameSite } from "../../mod.ts";
+ * await using client = new Client();
+ * const lax: SameSite = "Lax";
+ * const laxCookies = client.cookies?.all().filter((cookie) => cookie.sameSite === lax);
+ * ```
+ */
 export type SameSite = "Strict" | "Lax" | "None";
 
 /**
@@ -26,7 +36,7 @@ export type SameSite = "Strict" | "Lax" | "None";
  *
  * @example
  * ```ts
- * import { type ParsedSetCookie, parseSetCookie } from "./lib/cookies/parse.ts";
+ * import { type ParsedSetCookie, parseSetCookie } from "./parse.ts";
  * const parsed: ParsedSetCookie | null = parseSetCookie("a=b; Domain=.Example.com");
  * console.log(parsed?.domain); // "example.com"
  * ```
@@ -72,7 +82,7 @@ const controlCharacter = /[\x00-\x08\x0a-\x1f\x7f]/;
  *
  * @example
  * ```ts
- * import { hasControlCharacter } from "./lib/cookies/parse.ts";
+ * import { hasControlCharacter } from "./parse.ts";
  * hasControlCharacter("a\x01b"); // true
  * hasControlCharacter("a\tb"); // false
  * ```
@@ -98,7 +108,7 @@ const sameSiteValues = new Map<string, SameSite>([["strict", "Strict"], ["lax", 
  *
  * @example
  * ```ts
- * import { parseSetCookieDetailed } from "./lib/cookies/parse.ts";
+ * import { parseSetCookieDetailed } from "./parse.ts";
  * const result = parseSetCookieDetailed("no-equals-sign");
  * if (!result.ok) console.log(result.reason);
  * ```
@@ -131,7 +141,7 @@ export function parseSetCookieDetailed(setCookie: string): SetCookieParseResult 
  *
  * @example
  * ```ts
- * import { parseSetCookie } from "./lib/cookies/parse.ts";
+ * import { parseSetCookie } from "./parse.ts";
  * parseSetCookie("id=7; Max-Age=60")?.maxAge; // 60
  * parseSetCookie("=nameless"); // null
  * ```

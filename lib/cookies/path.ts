@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { defaultPath, pathMatch } from "./lib/cookies/path.ts";
+ * import { defaultPath, pathMatch } from "./path.ts";
  * defaultPath("/docs/page.html"); // "/docs"
  * pathMatch("/docs/page.html", "/docs"); // true
  * pathMatch("/docsearch", "/docs"); // false
@@ -24,7 +24,7 @@ const unreservedEscape = /%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DEde]|5[Ff]|7
  *
  * @example
  * ```ts
- * import { requestPath } from "./lib/cookies/path.ts";
+ * import { requestPath } from "./path.ts";
  * requestPath(new URL("http://example.com/f%6Fo/a%20b?q=1")); // "/foo/a%20b"
  * ```
  */
@@ -41,7 +41,7 @@ export function requestPath(url: URL): string {
  *
  * @example
  * ```ts
- * import { defaultPath } from "./lib/cookies/path.ts";
+ * import { defaultPath } from "./path.ts";
  * defaultPath("/a/b/c"); // "/a/b"
  * defaultPath("/a"); // "/"
  * defaultPath(""); // "/"
@@ -59,7 +59,7 @@ export function defaultPath(uriPath: string): string {
  *
  * @example
  * ```ts
- * import { pathMatch } from "./lib/cookies/path.ts";
+ * import { pathMatch } from "./path.ts";
  * pathMatch("/a/b", "/a"); // true
  * pathMatch("/a/b", "/a/"); // true
  * pathMatch("/ab", "/a"); // false

@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import { builtinPublicSuffixList } from "./lib/cookies/public_suffix.ts";
+ * import { builtinPublicSuffixList } from "./public_suffix.ts";
  * builtinPublicSuffixList.isPublicSuffix("co.uk"); // true
  * builtinPublicSuffixList.isPublicSuffix("bbc.co.uk"); // false
  * ```
@@ -31,7 +31,7 @@ import { builtinPublicSuffixes } from "./public_suffix_data.ts";
  *
  * @example
  * ```ts
- * import { PublicSuffixList } from "./lib/cookies/public_suffix.ts";
+ * import { PublicSuffixList } from "./public_suffix.ts";
  * const list = new PublicSuffixList(["co.uk", "*.ck", "!www.ck"]);
  * list.isPublicSuffix("co.uk"); // true
  * list.isPublicSuffix("anything.ck"); // true
@@ -66,7 +66,7 @@ export class PublicSuffixList {
    *
    * @example
    * ```ts
-   * import { PublicSuffixList } from "./lib/cookies/public_suffix.ts";
+   * import { PublicSuffixList } from "./public_suffix.ts";
    * const list = PublicSuffixList.parse("// ===BEGIN ICANN DOMAINS===\nuk\nco.uk\n");
    * list.isPublicSuffix("co.uk"); // true
    * ```
@@ -86,7 +86,7 @@ export class PublicSuffixList {
    *
    * @example
    * ```ts
-   * import { builtinPublicSuffixList } from "./lib/cookies/public_suffix.ts";
+   * import { builtinPublicSuffixList } from "./public_suffix.ts";
    * builtinPublicSuffixList.isPublicSuffix("com"); // true
    * builtinPublicSuffixList.isPublicSuffix("example.com"); // false
    * ```
@@ -123,7 +123,7 @@ function asciiDomain(domain: string): string {
  *
  * @example
  * ```ts
- * import { builtinPublicSuffixList } from "./lib/cookies/public_suffix.ts";
+ * import { builtinPublicSuffixList } from "./public_suffix.ts";
  * builtinPublicSuffixList.isPublicSuffix("github.io"); // true
  * ```
  */
@@ -135,8 +135,8 @@ export const builtinPublicSuffixList: PublicSuffixList = new PublicSuffixList(bu
  *
  * @example
  * ```ts
- * import { CookieJar } from "./lib/cookies/jar.ts";
- * import { loadPublicSuffixList } from "./lib/cookies/public_suffix.ts";
+ * import { CookieJar } from "./jar.ts";
+ * import { loadPublicSuffixList } from "./public_suffix.ts";
  * const jar = new CookieJar({ publicSuffixes: await loadPublicSuffixList("public_suffix_list.dat") });
  * ```
  */

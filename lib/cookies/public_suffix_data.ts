@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { builtinPublicSuffixes } from "./lib/cookies/public_suffix_data.ts";
+ * import { builtinPublicSuffixes } from "./public_suffix_data.ts";
  * console.log(builtinPublicSuffixes.includes("co.uk")); // true
  * ```
  * @module
@@ -24,8 +24,8 @@
  *
  * @example
  * ```ts
- * import { PublicSuffixList } from "./lib/cookies/public_suffix.ts";
- * import { builtinPublicSuffixes } from "./lib/cookies/public_suffix_data.ts";
+ * import { PublicSuffixList } from "./public_suffix.ts";
+ * import { builtinPublicSuffixes } from "./public_suffix_data.ts";
  * const list = new PublicSuffixList(builtinPublicSuffixes);
  * console.log(list.isPublicSuffix("github.io")); // true
  * ```

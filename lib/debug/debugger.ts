@@ -7,7 +7,16 @@
  */
 import type { DebugFlags, DebugLevel } from "./levels.ts";
 
-/** One debug event, as the sink receives it. */
+/**
+ * One debug event, as the sink receives it.
+ *
+ * @example
+ * ```ts
+ * import { Client, type DebugEvent } from "../../mod.ts";
+ * const events: DebugEvent[] = [];
+ * await using client = new Client({ debug: "pool,protocol", debugSink: (event) => events.push(event) });
+ * ```
+ */
 export interface DebugEvent {
   /** Its level. */
   level: DebugLevel;
@@ -27,10 +36,32 @@ export interface DebugEvent {
   data?: Record<string, unknown>;
 }
 
-/** Receives debug events. */
+/**
+ * Receives debug events.
+ *
+ * @example
+ * ```ts
+ * import { Client, type DebugSink, formatDebugEvent } from "../../mod.ts";
+ * const lines: string[] = [];
+ * const sink: DebugSink = (event) => lines.push(formatDebugEvent(event));
+ * await using client = new Client({ debug: true, debugSink: sink });
+ * ```
+ */
 export type DebugSink = (event: DebugEvent) => void;
 
-/** Ids an event may carry. */
+/**
+ * Ids an event may carry.
+ *
+ * @example
+ * ```ts
+ * import type { DebugIds, Middleware } from "../../mod.ts";
+ * const note: Middleware = (request, next) => {
+ *   const ids: DebugIds = {};
+ *   request.debug?.emit("protocol", "note", ids, `sending ${request.url.href}`);
+ *   return next(request);
+ * };
+ * ```
+ */
 export interface DebugIds {
   /** Target number. */
   target?: number;

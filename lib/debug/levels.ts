@@ -6,16 +6,59 @@
  */
 import { InvalidRequestError } from "../errors.ts";
 
-/** Every debug level. */
+/**
+ * Every debug level.
+ *
+ * @example
+ * ```ts
+ * import { debugLevels } from "../../mod.ts";
+ * console.log(debugLevels.join(",")); // "pool,protocol,stream,cookies,cache,redirect,retry,errors"
+ * ```
+ */
 export const debugLevels = ["pool", "protocol", "stream", "cookies", "cache", "redirect", "retry", "errors"] as const;
 
-/** One debug level. */
+/**
+ * One debug level.
+ *
+ * @example
+ * ```ts
+ * import { Client, type DebugLevel } from "../../mod.ts";
+ * const levels: DebugLevel[] = ["pool", "redirect"];
+ * await using client = new Client({ debug: levels });
+ * ```
+ */
 export type DebugLevel = typeof debugLevels[number];
 
-/** `true` (all levels), a comma-separated string (`"pool,protocol"`), or a list of levels. */
+/**
+ * `true` (all levels), a comma-separated string (`"pool,protocol"`), or a list of levels.
+ *
+ * @example
+ * ```ts
+ * import { Client, type DebugOption } from "../../mod.ts";
+ * const debug: DebugOption = "protocol,stream";
+ * await using client = new Client({ debug });
+ * ```
+ */
 export type DebugOption = boolean | string | readonly DebugLevel[];
 
-/** One flag per level: checked before any debug string is built. */
+/**
+ * One flag per level: checked before any debug string is built.
+ *
+ * @example
+ * ```ts
+ * import type { DebugFlags } from "../../mod.ts";
+ * const onlyPool: DebugFlags = {
+ *   pool: true,
+ *   protocol: false,
+ *   stream: false,
+ *   cookies: false,
+ *   cache: false,
+ *   redirect: false,
+ *   retry: false,
+ *   errors: false,
+ * };
+ * ```
+ */
 export type DebugFlags = { readonly [K in DebugLevel]: boolean };
 
 /**

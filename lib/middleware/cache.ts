@@ -51,7 +51,16 @@ import type { Handler, Middleware } from "./compose.ts";
 import { DecodingSource } from "./decoding_source.ts";
 import { discardBody } from "./discard_body.ts";
 
-/** The cache settings of `new Client({ cache: { ... } })`. */
+/**
+ * The cache settings of `new Client({ cache: { ... } })`.
+ *
+ * @example
+ * ```ts
+ * import { Client, type CacheOptions, FileCacheStore } from "../../mod.ts";
+ * const cache: CacheOptions = { store: new FileCacheStore({ dir: "./http-cache" }), staleIfError: true };
+ * await using client = new Client({ cache });
+ * ```
+ */
 export interface CacheOptions {
   /** Where entries live (default: a `MemoryCacheStore` sized by `cacheMaxSize` and `cacheMaxEntrySize`). */
   store?: CacheStore;
@@ -72,6 +81,13 @@ export interface CacheOptions {
 /**
  * The client's `cache` option: `false` (default) for no cache, `true` for a
  * memory cache with the default limits, a store, or {@link CacheOptions}.
+ *
+ * @example
+ * ```ts
+ * import { Client, type CacheOption, MemoryCacheStore } from "../../mod.ts";
+ * const cache: CacheOption = new MemoryCacheStore({ maxSize: 16 * 1024 * 1024 });
+ * await using client = new Client({ cache });
+ * ```
  */
 export type CacheOption = boolean | CacheStore | CacheOptions;
 

@@ -7,7 +7,20 @@
 import type { ClientRequest } from "../request.ts";
 import type { HttpResponse } from "../response.ts";
 
-/** Sends a request and resolves with its response. */
+/**
+ * Sends a request and resolves with its response.
+ *
+ * @example
+ * ```ts
+ * import type { Handler, Middleware } from "../../mod.ts";
+ * const timing: Middleware = async (request, next: Handler) => {
+ *   const start = Date.now();
+ *   const response = await next(request);
+ *   console.log(request.url.href, Date.now() - start, "ms to the response head");
+ *   return response;
+ * };
+ * ```
+ */
 export type Handler = (request: ClientRequest) => Promise<HttpResponse>;
 
 /**

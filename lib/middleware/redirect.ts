@@ -35,6 +35,15 @@ import { discardBody } from "./discard_body.ts";
 /**
  * What to do with a redirect answer: follow it, return it as it is
  * (`"manual"`), or fail with `ERR_REDIRECT` (`"error"`).
+ *
+ * @example
+ * ```ts
+ * import { Client, type RedirectMode } from "../../mod.ts";
+ * await using client = new Client();
+ * const redirect: RedirectMode = "manual";
+ * const response = await client.request({ url: "http://127.0.0.1:8080/old", redirect });
+ * console.log(response.status, response.headers.get("location"));
+ * ```
  */
 export type RedirectMode = "follow" | "manual" | "error";
 

@@ -33,7 +33,16 @@ import type { Middleware } from "./compose.ts";
 import { discardBody } from "./discard_body.ts";
 import { retryAfterDelay } from "./retry_after.ts";
 
-/** Exponential backoff: the n-th retry waits a random time up to `base * factor^(n - 1)` ms. */
+/**
+ * Exponential backoff: the n-th retry waits a random time up to `base * factor^(n - 1)` ms.
+ *
+ * @example
+ * ```ts
+ * import { Client, type ExponentialBackoff } from "../../mod.ts";
+ * const backoff: ExponentialBackoff = { base: 200, factor: 3 }; // waits up to 200, 600, 1800 ms
+ * await using client = new Client({ maxRetries: 3, retry: { backoff } });
+ * ```
+ */
 export interface ExponentialBackoff {
   /** Upper bound of the first wait, in ms. */
   base: number;
@@ -41,7 +50,16 @@ export interface ExponentialBackoff {
   factor: number;
 }
 
-/** When and how to retry; every field is optional and falls back to {@link defaultRetryPolicy}. */
+/**
+ * When and how to retry; every field is optional and falls back to {@link defaultRetryPolicy}.
+ *
+ * @example
+ * ```ts
+ * import { Client, type RetryOptions } from "../../mod.ts";
+ * const retry: RetryOptions = { statusCodes: [429, 503], maxDelay: 10_000, retryOnTimeout: true };
+ * await using client = new Client({ maxRetries: 5, retry });
+ * ```
+ */
 export interface RetryOptions {
   /** Statuses that are retried. */
   statusCodes?: readonly number[];

@@ -55,7 +55,17 @@ export interface PoolOptions {
   debug: Debugger | null;
 }
 
-/** Counters for tests, the CLI summary and debugging. */
+/**
+ * Counters for tests, the CLI summary and debugging.
+ *
+ * @example
+ * ```ts
+ * import { Client, type PoolStats } from "../../mod.ts";
+ * await using client = new Client();
+ * const stats: PoolStats = client.stats;
+ * console.log(stats.connections, stats.queued, stats.pipelined);
+ * ```
+ */
 export interface PoolStats {
   /** Connections open or opening. */
   connections: number;

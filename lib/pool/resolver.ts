@@ -6,7 +6,16 @@
  */
 import { ConnectError } from "../errors.ts";
 
-/** The caller's resolver: host name in, IP address (or another host name) out. */
+/**
+ * The caller's resolver: host name in, IP address (or another host name) out.
+ *
+ * @example
+ * ```ts
+ * import { Client, type ResolveFunction } from "../../mod.ts";
+ * const resolve: ResolveFunction = (host) => host.endsWith(".test") ? "127.0.0.1" : host;
+ * await using client = new Client({ resolve });
+ * ```
+ */
 export type ResolveFunction = (host: string) => string | Promise<string>;
 
 /**

@@ -6,7 +6,16 @@
  * @module
  */
 
-/** TLS settings of a connection. */
+/**
+ * TLS settings of a connection.
+ *
+ * @example
+ * ```ts
+ * import { Client, type TlsConnectOptions } from "../../mod.ts";
+ * const tls: TlsConnectOptions = { insecure: true }; // a test server's self-signed certificate
+ * await using client = new Client({ tls });
+ * ```
+ */
 export interface TlsConnectOptions {
   /** Name sent as SNI and checked against the certificate (defaults to the host). */
   serverName?: string;
@@ -18,7 +27,15 @@ export interface TlsConnectOptions {
   alpn?: string[];
 }
 
-/** What `Transport.connect` needs to open one connection. */
+/**
+ * What `Transport.connect` needs to open one connection.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectOptions } from "../../mod.ts";
+ * const options: ConnectOptions = { host: "127.0.0.1", port: 8080, localAddress: "127.0.0.2", connectTimeout: 5_000 };
+ * ```
+ */
 export interface ConnectOptions {
   /** IP address or host name to connect to. */
   host: string;
@@ -41,6 +58,17 @@ export interface ConnectOptions {
  *
  * At most one `read` and one `write` may be pending at a time; a read and a
  * write may be pending together.
+ *
+ * @example
+ * ```ts
+ * import type { Conn } from "../../mod.ts";
+ * async function drain(conn: Conn): Promise<number> {
+ *   const buffer = new Uint8Array(64 * 1024);
+ *   let total = 0;
+ *   for (let count = await conn.read(buffer); count !== null; count = await conn.read(buffer)) total += count;
+ *   return total;
+ * }
+ * ```
  */
 export interface Conn {
   /**
@@ -64,10 +92,33 @@ export interface Conn {
   readonly alpnProtocol?: string;
 }
 
-/** Names of the built-in transports. */
+/**
+ * Names of the built-in transports.
+ *
+ * @example
+ * ```ts
+ * import { Client, type TransportName } from "../../mod.ts";
+ * const transport: TransportName = "node"; // node:net sockets, on any of the three runtimes
+ * await using client = new Client({ transport });
+ * ```
+ */
 export type TransportName = "deno" | "bun" | "node";
 
-/** Opens connections on one runtime's socket API. */
+/**
+ * Opens connections on one runtime's socket API.
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "../../mod.ts";
+ * const logged = (inner: Transport): Transport => ({
+ *   name: inner.name,
+ *   connect(options) {
+ *     console.log("connecting to", options.host, options.port);
+ *     return inner.connect(options);
+ *   },
+ * });
+ * ```
+ */
 export interface Transport {
   /** Which implementation this is. */
   readonly name: TransportName;
