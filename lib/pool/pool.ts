@@ -388,6 +388,7 @@ export class Pool {
         available: (c) => this.#available(c),
         closed: (c, unanswered, cause) => this.#connectionClosed(c, unanswered, cause),
       }, this.#debug);
+      target.connections.add(connection);
       this.#poolDebug(exchange)?.emit(
         "pool",
         "connect",
@@ -395,7 +396,6 @@ export class Pool {
         `${conn.localAddress}:${conn.localPort} -> ${origin.key} (${conn.remoteAddress}) in ${connected} ms (target ${target.count}, total ${this.#total})`,
         { localAddress: conn.localAddress, targetConnections: target.count, totalConnections: this.#total },
       );
-      target.connections.add(connection);
       if (exchange.settled) this.#available(connection);
       else connection.send(exchange);
     }, (error) => {
