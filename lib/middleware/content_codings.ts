@@ -6,7 +6,16 @@
  * @module
  */
 
-/** A content coding the client knows how to decode. */
+/**
+ * A content coding the client knows how to decode.
+ *
+ * @example
+ * ```ts
+ * import { type ContentCoding, supportedCodings } from "../../mod.ts";
+ * const codings: ContentCoding[] = supportedCodings();
+ * console.log(codings.includes("br") ? "Brotli bodies are decoded" : "no Brotli here");
+ * ```
+ */
 export type ContentCoding = "gzip" | "deflate" | "br" | "zstd";
 
 /** In preference order (the order of `Accept-Encoding`). */

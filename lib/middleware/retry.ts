@@ -93,7 +93,24 @@ export const defaultRetryPolicy = {
   retryOnTimeout: false,
 } as const;
 
-/** A retried status, as recorded in `error.attempts`. */
+/**
+ * A retried status, as recorded in `error.attempts`.
+ *
+ * @example
+ * ```ts
+ * import { Client, HttpClientError, type RetriedStatus } from "../../mod.ts";
+ * await using client = new Client({ maxRetries: 2 });
+ * try {
+ *   await client.request({ url: "http://127.0.0.1:8080/flaky" });
+ * } catch (error) {
+ *   const attempts = error instanceof HttpClientError ? error.attempts ?? [] : [];
+ *   const statuses = attempts.filter((attempt): attempt is RetriedStatus =>
+ *     typeof attempt === "object" && attempt !== null && "status" in attempt
+ *   );
+ *   console.log(statuses.map((attempt) => attempt.status)); // e.g. [503, 503]
+ * }
+ * ```
+ */
 export interface RetriedStatus {
   /** The status that was retried. */
   status: number;
@@ -101,7 +118,17 @@ export interface RetriedStatus {
   statusText: string;
 }
 
-/** What {@link RetryMiddlewareOptions.onRetry} is told before each wait. */
+/**
+ * What {@link RetryMiddlewareOptions.onRetry} is told before each wait.
+ *
+ * @example
+ * ```ts
+ * import type { RetryInfo } from "../../mod.ts";
+ * const logRetry = (info: RetryInfo): void => {
+ *   console.log(`attempt ${info.attempt} of ${info.request.url.href} in ${info.delay} ms: ${info.reason}`);
+ * };
+ * ```
+ */
 export interface RetryInfo {
   /** Number of the attempt about to be made (2 for the first retry). */
   attempt: number;
