@@ -34,6 +34,8 @@ export interface RawTestServer {
   url: string;
   requests: RawRequest[];
   connections: number;
+  /** Connections open right now (for leak checks). */
+  readonly openConnections: number;
   remoteAddresses: string[];
   close(): Promise<void>;
 }
@@ -97,6 +99,9 @@ export async function startRawServer(
     url: "",
     requests: [],
     connections: 0,
+    get openConnections() {
+      return sockets.size;
+    },
     remoteAddresses: [],
     close: () =>
       new Promise<void>((resolve) => {
