@@ -1,75 +1,71 @@
 /**
- * Demo: starts a small site on 127.0.0.1 (linked pages, a slow page, a page
- * that closes the connection) and crawls it with one Client, printing a line
- * per page and a summary. No network is needed.
+ * Demo, the main job: starts a local site on 127.0.0.1 (a few hundred linked
+ * pages, gzip, a login cookie that member pages require, redirects, slow
+ * pages, flaky pages) and crawls it with the CLI's machinery
+ * (`lib/cli/run.ts`): one client with pipelining, a live progress line, and
+ * the summary table. No network is needed; exits 0 when every page was
+ * fetched.
  *
- * Usage: `deno task demo` (or `npm run demo`).
+ * Usage: `deno task demo` or `npm run demo` (also `bun run scripts/demo.ts`).
  * @module
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Client } from "../mod.ts";
+import { Progress } from "../lib/cli/progress.ts";
+import { runFetches } from "../lib/cli/run.ts";
+import { formatSummary, Summary, summaryReport } from "../lib/cli/summary.ts";
+import { exitProcess, isTerminal, terminalColumns, writeTo } from "../lib/runtime/process.ts";
+import { PAGES, startDemoSite } from "./demo_site.ts";
 
-const PAGES = 200;
-const server = createServer((request, response) => {
-  const match = /^\/page\/(\d+)$/.exec(request.url ?? "");
-  if (request.url === "/slow") {
-    setTimeout(() => response.end("<p>slow page</p>"), 300);
-    return;
+/** Links of an HTML page that stay on its site, as absolute URLs. */
+function sameSiteLinks(html: string, base: string): string[] {
+  const origin = new URL(base).origin;
+  const links: string[] = [];
+  for (const [, href] of html.matchAll(/href="([^"#]+)"/g)) {
+    const url = new URL(href, base);
+    if (url.origin === origin) links.push(url.href);
   }
-  if (request.url === "/closing") {
-    response.setHeader("connection", "close");
-    response.end("<p>this response closes its connection</p>");
-    return;
-  }
-  const n = match ? Number(match[1]) : 0;
-  const links = [1, 2, 3].map((step) => `<a href="/page/${(n * 3 + step) % PAGES}">next</a>`).join(" ");
-  response.setHeader("content-type", "text/html");
-  response.end(`<html><body><h1>Page ${n}</h1>${links} <a href="/slow">slow</a> <a href="/closing">c</a></body></html>`);
+  return links;
+}
+
+const site = await startDemoSite();
+await writeTo("stdout", `demo site on ${site.url}: ${PAGES} pages and more; crawling from / ...\n`);
+
+const client = new Client({
+  maxConnPerTarget: 6,
+  maxPipelinedRequests: 8,
+  // Short waits between retries, so that the demo stays quick.
+  retry: { backoff: { base: 20, factor: 2 } },
 });
-await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-console.log(`demo site on ${base}: crawling ${PAGES} pages`);
-
-const client = new Client({ maxConnPerTarget: 8, maxPipelinedRequests: 10 });
-const seen = new Set<string>(["/page/0"]);
-const queue = ["/page/0"];
-const started = performance.now();
-let bytes = 0;
-let failed = 0;
-const statuses = new Map<number, number>();
-
-async function fetchPage(path: string): Promise<void> {
-  try {
-    const response = await client.request({ url: base + path });
-    const html = await response.text();
-    bytes += html.length;
-    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-    for (const [, link] of html.matchAll(/href="([^"]+)"/g)) {
-      if (!seen.has(link)) {
-        seen.add(link);
-        queue.push(link);
-      }
-    }
-  } catch (error) {
-    failed++;
-    console.error(`${path}: ${(error as Error).message}`);
-  }
-}
-
-while (queue.length > 0) {
-  const batch = queue.splice(0, queue.length);
-  await Promise.all(batch.map(fetchPage));
-  console.log(`fetched ${seen.size - queue.length} pages, ${queue.length} new links found`);
-}
-const seconds = (performance.now() - started) / 1000;
-const stats = client.stats;
+const summary = new Summary();
+const terminal = isTerminal("stderr");
+const progress = new Progress({
+  write: (text) => void writeTo("stderr", text).catch(() => {}),
+  terminal,
+  columns: () => terminalColumns("stderr", 100),
+  everyResult: false,
+  plainInterval: 250,
+  summary,
+});
+const decoder = new TextDecoder();
+progress.start(() => client.stats);
+await runFetches(client, {
+  urls: [`${site.url}/`],
+  bodies: { kind: "discard" },
+  concurrency: 64,
+  onResult: (result) => progress.result(result),
+  discover: ({ response, body }) => sameSiteLinks(decoder.decode(body), response.url),
+}, summary);
+progress.stop();
+const report = summaryReport(summary, client.stats);
 await client.closeAll();
-server.close();
-console.log("\nsummary");
-console.log(`  pages        ${seen.size} (${failed} failed)`);
-console.log(`  statuses     ${[...statuses].map(([status, count]) => `${status}: ${count}`).join(", ")}`);
-console.log(`  bytes        ${bytes}`);
-console.log(`  time         ${seconds.toFixed(2)} s (${(seen.size / seconds).toFixed(0)} pages/s)`);
-console.log(`  connections  ${stats.connectionsOpened} opened, ${stats.pipelined} requests pipelined, ${stats.replayed} replayed`);
-if (failed > 0) Deno.exit(1);
+await site.close();
+
+const seen = site.counts;
+await writeTo(
+  "stdout",
+  formatSummary(report) +
+    `  ${"site saw".padEnd(12)} ${seen.requests} requests on ${seen.connections} connections: ` +
+    `${seen.gzipped} gzipped, ${seen.redirects} redirects, ${seen.failures} flaky failures (retried or replayed), ` +
+    `${seen.refused} refused for want of the cookie\n`,
+);
+exitProcess(report.failed === 0 ? 0 : 1);

@@ -25,6 +25,8 @@ export interface ProgressOptions {
   columns: () => number;
   /** Print a plain line for every finished URL, not only for failures (ignored on a terminal). */
   everyResult: boolean;
+  /** Not on a terminal: print the progress line as a plain line this often (ms); default never. */
+  plainInterval?: number;
   /** The run's counters. */
   summary: Summary;
 }
@@ -106,10 +108,17 @@ export class Progress {
     this.#options = options;
   }
 
-  /** Start redrawing the progress line (on a terminal), with the client's pool counters. */
+  /**
+   * Start showing progress with the client's pool counters: redrawn in place
+   * on a terminal, else as plain lines every `plainInterval` ms (if set).
+   */
   start(stats: () => PoolStats): void {
-    if (!this.#options.terminal || this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.#draw(stats()), REDRAW_INTERVAL);
+    if (this.#timer !== undefined) return;
+    const { terminal, plainInterval } = this.#options;
+    if (terminal) this.#timer = setInterval(() => this.#draw(stats()), REDRAW_INTERVAL);
+    else if (plainInterval !== undefined && plainInterval > 0) {
+      this.#timer = setInterval(() => this.log(progressLine(this.#options.summary, stats())), plainInterval);
+    }
   }
 
   /** Print a line above the progress line (errors, debug events). */
