@@ -70,6 +70,11 @@ export const defaultLimits = {
   resolveTtl: 30_000,
   /** Bytes read from the socket at once (the reusable read buffer of a connection). */
   readBufferSize: 64 * 1024,
+  /**
+   * Received bytes a node or bun connection holds for its reader before it
+   * pauses the socket (TCP flow control then slows the sender down).
+   */
+  receiveQueueSize: 256 * 1024,
   /** Bytes of all entries of a memory cache store (bodies, header fields and URLs); least recently used entries go first. */
   cacheMaxSize: 64 * 1024 * 1024,
   /** Bytes of one cached response body; a larger body is passed through without being stored. */

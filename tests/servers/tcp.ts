@@ -1,0 +1,43 @@
+/**
+ * A raw node:net server on 127.0.0.1 that hands each connection to a
+ * callback, counts connections and destroys the open ones on close.
+ */
+import { createServer, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+
+export interface RawServer {
+  port: number;
+  /** Connections accepted so far. */
+  readonly connections: number;
+  /** Destroy every open connection and stop listening. */
+  close(): Promise<void>;
+}
+
+/** Start listening on `host` (127.0.0.1) on a free port. */
+export async function startRawServer(
+  onConnection: (socket: Socket) => void,
+  host = "127.0.0.1",
+): Promise<RawServer> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    // A client that resets must not crash the test process.
+    socket.on("error", () => socket.destroy());
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
