@@ -1,24 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { type HttpTestServer, startHttpServer } from "./servers/http.ts";
-
-/** The repository root: tests run from `tests/` (Deno, Bun) or `build/node-tests/tests/` (Node). */
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, "deno.json"))) return dir;
-    dir = dirname(dir);
-  }
-  throw new Error("repository root not found");
-}
-
-const root = repositoryRoot();
+import { type CommandResult, repoRoot, runCommand, runtime, toolPath } from "./support/commands.ts";
 
 /**
  * How this runtime runs the CLI: Deno and Bun run the TypeScript entry; Node
@@ -26,35 +13,18 @@ const root = repositoryRoot();
  * node_modules when there is no build.
  */
 function cliCommand(): { command: string; args: string[] } {
-  const versions = process.versions as Record<string, string | undefined>;
-  const entry = join(root, "scripts", "cli.ts");
-  if (versions.deno !== undefined) return { command: process.execPath, args: ["run", "-A", entry] };
-  if (versions.bun !== undefined) return { command: process.execPath, args: ["run", entry] };
-  const bin = join(root, "npm", "esm", "scripts", "cli.js");
+  const entry = join(repoRoot, "scripts", "cli.ts");
+  if (runtime === "deno") return { command: process.execPath, args: ["run", "-A", entry] };
+  if (runtime === "bun") return { command: process.execPath, args: ["run", entry] };
+  const bin = join(repoRoot, "npm", "esm", "scripts", "cli.js");
   if (existsSync(bin)) return { command: process.execPath, args: [bin] };
-  return { command: join(root, "node_modules", ".bin", "deno"), args: ["run", "-A", entry] };
-}
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+  return { command: toolPath("deno"), args: ["run", "-A", entry] };
 }
 
 /** Run the CLI as a subprocess; resolves when it exits. */
-function cli(...args: string[]): Promise<CliRun> {
+function cli(...args: string[]): Promise<CommandResult> {
   const { command, args: prefix } = cliCommand();
-  return new Promise<CliRun>((resolve, reject) => {
-    const child = spawn(command, [...prefix, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      resolve({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
-    });
-  });
+  return runCommand(command, [...prefix, ...args]);
 }
 
 describe("cli", () => {
