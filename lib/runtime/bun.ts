@@ -219,7 +219,9 @@ class BunConn implements Conn {
       socket.end();
       return;
     }
+    // For TLS, `open` comes when TCP is up and `handshake` follows.
     if (this.#options.tls === undefined) this.#ready(socket);
+    else this.#options.onTcpConnect?.();
   }
 
   handshaken(socket: BunSocket, success: boolean, authorizationError: Error | null): void {

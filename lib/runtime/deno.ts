@@ -129,6 +129,7 @@ async function openConn(runtime: DenoLike, options: ConnectOptions, signal: Abor
   }
   const tls = options.tls;
   if (tls === undefined) return new DenoTransportConn(tcp, false, null);
+  options.onTcpConnect?.();
   // startTls rather than connectTls: the TCP connect above can be aborted,
   // and the name checked (and sent as SNI, never for an IP address) may
   // differ from the host connected to.

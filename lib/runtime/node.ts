@@ -75,6 +75,8 @@ function openConn(options: ConnectOptions, signal: AbortSignal): Promise<NodeCon
         : { host: options.host, port: options.port, localAddress: options.localAddress },
     );
     const ready = secure ? "secureConnect" : "connect";
+    // A TLS socket emits "connect" once TCP is up, before its handshake.
+    if (secure && options.onTcpConnect !== undefined) socket.once("connect", options.onTcpConnect);
     const done = (): void => {
       socket.off(ready, onReady);
       socket.off("error", onError);
