@@ -24,6 +24,9 @@ export function commandArgs(): string[] {
   return process.argv.slice(2);
 }
 
+/** Streams that already have an "error" listener. */
+const guarded = new Set<StandardStream>();
+
 /**
  * Write text or bytes to stdout or stderr; resolves once the stream took them
  * (so that a large body is written with backpressure).
@@ -36,6 +39,13 @@ export function commandArgs(): string[] {
  */
 export function writeTo(stream: StandardStream, data: string | Uint8Array): Promise<void> {
   const target = stream === "stdout" ? process.stdout : process.stderr;
+  if (!guarded.has(stream)) {
+    // A reader that went away (`cli ... | head`) fails the write through its
+    // callback; unheard, the stream's "error" event would also end the
+    // process with a stack trace.
+    guarded.add(stream);
+    target.on("error", () => {});
+  }
   return new Promise<void>((resolve, reject) => {
     target.write(data, (error) => error ? reject(error) : resolve());
   });
