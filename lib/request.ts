@@ -11,6 +11,7 @@ import type { Debugger } from "./debug/debugger.ts";
 import type { DebugOption } from "./debug/levels.ts";
 import type { RedirectMode } from "./middleware/redirect.ts";
 import type { RetryOptions } from "./middleware/retry.ts";
+import { moveUrlCredentials } from "./url_credentials.ts";
 
 /**
  * A request body the caller may give.
@@ -197,6 +198,7 @@ function requestBody(body: RequestBodyInit | null | undefined, headers: HeaderLi
 /**
  * Normalize the caller's options into a {@link ClientRequest}.
  * Throws `InvalidRequestError` for a bad URL, port, method or body.
+ * Credentials in the URL become `Authorization: Basic` and leave the URL.
  *
  * @example
  * ```ts
@@ -212,8 +214,10 @@ export function normalizeRequest(options: RequestOptions): ClientRequest {
   if (body !== null && (method === "GET" || method === "HEAD")) {
     throw new InvalidRequestError(`a ${method} request cannot have a body`);
   }
+  const url = requestUrl(options);
+  moveUrlCredentials(url, headers);
   return {
-    url: requestUrl(options),
+    url,
     method,
     headers,
     body,

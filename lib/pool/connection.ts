@@ -11,7 +11,15 @@
  * @module
  */
 import type { BodySource } from "../body_source.ts";
-import { AbortError, BodyTooLargeError, HttpClientError, ParseError, SocketError, TimeoutError } from "../errors.ts";
+import {
+  AbortError,
+  BodyTooLargeError,
+  HttpClientError,
+  InvalidRequestError,
+  ParseError,
+  SocketError,
+  TimeoutError,
+} from "../errors.ts";
 import { CRLF, LAST_CHUNK, chunkHeader } from "../http1/request_head.ts";
 import type { BodyDecoder } from "../http1/body.ts";
 import { createBodyDecoder } from "../http1/body.ts";
@@ -310,14 +318,14 @@ export class Connection {
       if (bytes.length === 0) continue;
       total += bytes.length;
       if (framing.kind === "length" && total > framing.length) {
-        throw new ParseError(`request body is longer than its Content-Length ${framing.length}`);
+        throw new InvalidRequestError(`request body is longer than its Content-Length ${framing.length}`);
       }
       if (framing.kind === "chunked") await this.#writeChunk(bytes);
       else await this.#conn.write(bytes);
     }
     if (framing.kind === "chunked") await this.#conn.write(LAST_CHUNK);
     else if (framing.kind === "length" && total !== framing.length) {
-      throw new ParseError(`request body has ${total} bytes but Content-Length is ${framing.length}`);
+      throw new InvalidRequestError(`request body has ${total} bytes but Content-Length is ${framing.length}`);
     }
   }
 

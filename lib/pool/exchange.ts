@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidRequestError } from "../errors.ts";
-import { type BodyFraming, serializeRequestHead } from "../http1/request_head.ts";
+import { type BodyFraming, serializeRequestHead, validateHeaderValue } from "../http1/request_head.ts";
 import type { HttpResponse, Timings } from "../response.ts";
 import type { ClientRequest } from "../request.ts";
 import { requestTarget } from "../request.ts";
@@ -25,27 +25,35 @@ export interface PreparedHead {
 }
 
 /**
+ * The one value of a field the client writes itself: repeated fields must
+ * agree (RFC 9110 §5.3; RFC 9112 §3.2 makes two Host fields invalid), and the
+ * value is checked like any other (no CR, LF or NUL, SP/HTAB trimmed).
+ */
+function singleValue(name: string, value: string, previous: string | null): string {
+  const checked = validateHeaderValue(name, value);
+  if (previous !== null && previous !== checked) throw new InvalidRequestError(`conflicting ${name} headers`);
+  return checked;
+}
+
+/**
  * Validate a request and serialize its head. A caller's `Host` replaces the
  * URL's; a caller's `Content-Length` or `Transfer-Encoding` must agree with
  * the body (RFC 9112 §6.1-6.2), else `InvalidRequestError`, before any byte
  * is written.
  */
 export function prepareHead(request: ClientRequest): PreparedHead {
-  let host = request.url.host;
+  let host: string | null = null;
   let contentLength: string | null = null;
   let transferEncoding: string | null = null;
   let close = false;
   const headers: [string, string][] = [];
   for (const field of request.headers) {
     const lower = field[0].toLowerCase();
-    if (lower === "host") host = field[1].trim();
-    else if (lower === "content-length") {
-      if (contentLength !== null && contentLength !== field[1].trim()) {
-        throw new InvalidRequestError("conflicting Content-Length headers");
-      }
-      contentLength = field[1].trim();
-    } else if (lower === "transfer-encoding") transferEncoding = field[1].trim().toLowerCase();
-    else {
+    if (lower === "host") host = singleValue("Host", field[1], host);
+    else if (lower === "content-length") contentLength = singleValue("Content-Length", field[1], contentLength);
+    else if (lower === "transfer-encoding") {
+      transferEncoding = singleValue("Transfer-Encoding", field[1].toLowerCase(), transferEncoding);
+    } else {
       if (lower === "connection" && /(^|,)\s*close\s*(,|$)/i.test(field[1])) close = true;
       headers.push(field);
     }
@@ -54,7 +62,7 @@ export function prepareHead(request: ClientRequest): PreparedHead {
   const bytes = serializeRequestHead({
     method: request.method,
     target: requestTarget(request.url),
-    host,
+    host: host ?? request.url.host,
     headers,
     framing,
   });
