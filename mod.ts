@@ -14,7 +14,7 @@
  */
 export { Client, type ClientOptions } from "./lib/client.ts";
 export { closeDefaultClient, fetch } from "./lib/default_fetch.ts";
-export type { FetchInput, SendFunction } from "./lib/fetch.ts";
+export type { FetchInput } from "./lib/fetch.ts";
 export { HttpResponse, type CacheStatus, type RedirectHop, type Timings } from "./lib/response.ts";
 export type { ClientRequest, RequestBody, RequestBodyInit, RequestOptions } from "./lib/request.ts";
 export type { Handler, Middleware } from "./lib/middleware/compose.ts";

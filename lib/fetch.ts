@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { type BodySource, sourceStream } from "./body_source.ts";
+import type { BodySource } from "./body_source.ts";
 import { HttpClientError } from "./errors.ts";
 import { type HeaderList, toHeaderList } from "./header_list.ts";
 import type { RequestBodyInit, RequestOptions } from "./request.ts";
@@ -43,34 +43,48 @@ import type { HttpResponse } from "./response.ts";
 export type FetchInput = string | URL | Request;
 
 /**
- * Sends one request: `client.request` bound to its client.
+ * What `fetch` runs over: a client's `request`, and how its response bodies
+ * are streamed.
  *
  * @example
  * ```ts
- * import { Client, type SendFunction } from "../mod.ts";
+ * import { Client } from "../mod.ts";
+ * import type { FetchClient } from "./fetch.ts";
  * await using client = new Client();
- * const send: SendFunction = (options) => client.request(options);
+ * const via: FetchClient = {
+ *   request: (options) => client.request(options),
+ *   readAhead: client.limits.fetchReadAhead,
+ *   chunkSize: client.limits.readBufferSize,
+ * };
  * ```
  */
-export type SendFunction = (options: RequestOptions) => Promise<HttpResponse>;
+export interface FetchClient {
+  /** Sends one request (`client.request`). */
+  request(options: RequestOptions): Promise<HttpResponse>;
+  /** Body bytes read before the caller asks (the stream's high-water mark); 0 reads only on demand. */
+  readAhead: number;
+  /** Size of the chunks a default (not BYOB) reader gets. */
+  chunkSize: number;
+}
 
 /** Statuses whose response has no body (Fetch standard: "null body status", minus 1xx, which never arrive). */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 /**
- * Run a `fetch(input, init)` through `send` (a client's `request`).
+ * Run a `fetch(input, init)` over a client.
  *
  * @example
  * ```ts
  * import { Client } from "../mod.ts";
  * import { fetchThrough } from "./fetch.ts";
  * await using client = new Client();
- * const response = await fetchThrough((options) => client.request(options), "http://127.0.0.1:8080/");
+ * const via = { request: client.request.bind(client), readAhead: 65536, chunkSize: 65536 };
+ * const response = await fetchThrough(via, "http://127.0.0.1:8080/");
  * console.log(response.status, await response.text());
  * ```
  */
 export async function fetchThrough(
-  send: SendFunction,
+  client: FetchClient,
   input: FetchInput,
   init: RequestInit = {},
 ): Promise<Response> {
@@ -81,7 +95,7 @@ export async function fetchThrough(
   try {
     const url = request?.url ?? String(input);
     const headers = headerList(init.headers ?? request?.headers);
-    response = await send({
+    response = await client.request({
       url,
       method: init.method ?? request?.method ?? "GET",
       headers,
@@ -92,7 +106,7 @@ export async function fetchThrough(
   } catch (error) {
     throw fetchError(error, signal);
   }
-  return toResponse(response, signal);
+  return toResponse(response, signal, client);
 }
 
 /** The caller's header fields in their order: a `Headers`, `[name, value]` pairs or a record. */
@@ -146,7 +160,7 @@ function fetchError(error: unknown, signal: AbortSignal | undefined): unknown {
 }
 
 /** A global `Response` over the client's response, its body streamed from the connection. */
-function toResponse(response: HttpResponse, signal: AbortSignal | undefined): Response {
+function toResponse(response: HttpResponse, signal: AbortSignal | undefined, client: FetchClient): Response {
   const { status } = response;
   if (status < 200 || status > 599) {
     response.cancel();
@@ -156,10 +170,44 @@ function toResponse(response: HttpResponse, signal: AbortSignal | undefined): Re
   if (NULL_BODY_STATUSES.has(status) || response.request.method === "HEAD") {
     response.cancel();
   } else {
-    body = sourceStream(mappedErrors(response.takeSource(), signal));
+    body = bodyStream(mappedErrors(response.takeSource(), signal), client);
   }
   const result = new Response(body, { status, statusText: response.statusText, headers: response.headers });
   return withLocation(result, response.url, response.redirects.length > 0);
+}
+
+/**
+ * The body as a byte stream that reads up to `readAhead` bytes before the
+ * caller asks, as the runtimes' `fetch` does: a small body is then received
+ * whole and frees its connection (and the responses pipelined behind it)
+ * while the caller still awaits other responses, so
+ * `await Promise.all(urls.map(fetch))` cannot wait forever on connections
+ * held by unread bodies. A BYOB read past the read-ahead fills the caller's
+ * buffer directly.
+ */
+function bodyStream(source: BodySource, client: FetchClient): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    type: "bytes",
+    autoAllocateChunkSize: client.chunkSize,
+    async pull(controller) {
+      const request = controller.byobRequest;
+      if (request?.view) {
+        const view = request.view;
+        const count = await source.read(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+        if (count === 0) controller.close();
+        request.respond(count);
+        return;
+      }
+      // Pulled to fill the read-ahead: no reader is waiting.
+      const chunk = new Uint8Array(Math.max(1, Math.min(controller.desiredSize ?? 0, client.chunkSize)));
+      const count = await source.read(chunk);
+      if (count === 0) controller.close();
+      else controller.enqueue(chunk.subarray(0, count));
+    },
+    cancel(reason) {
+      source.cancel(reason);
+    },
+  }, { highWaterMark: client.readAhead });
 }
 
 /** A source whose read errors are the ones `fetch`'s body stream would give. */

@@ -75,6 +75,11 @@ export const defaultLimits = {
    * pauses the socket (TCP flow control then slows the sender down).
    */
   receiveQueueSize: 256 * 1024,
+  /**
+   * Bytes of a `fetch()` response body read before the caller asks for them (as the
+   * runtimes' `fetch` does): a small body then frees its connection even while unread.
+   */
+  fetchReadAhead: 64 * 1024,
   /** Bytes of all entries of a memory cache store (bodies, header fields and URLs); least recently used entries go first. */
   cacheMaxSize: 64 * 1024 * 1024,
   /** Bytes of one cached response body; a larger body is passed through without being stored. */

@@ -225,6 +225,30 @@ describe("fetch: what only this fetch does", () => {
     assert.deepEqual(await clone.json(), await response.json());
   });
 
+  it("responses awaited together before any body is read do not wait on each other's connection", async () => {
+    await using client = new Client({ maxConnPerTarget: 1 });
+    const responses = await Promise.all([1, 2, 3, 4].map(() => client.fetch(`${server.url}/json`)));
+    const bodies = await Promise.all(responses.map((response) => response.json()));
+    assert.deepEqual(bodies, Array(4).fill({ hello: "world", n: 1 }));
+    assert.equal(client.stats.connectionsOpened, 1);
+  });
+
+  it("a body can be read into the caller's buffer with a BYOB reader", async () => {
+    await using client = new Client();
+    const response = await client.fetch(`${server.url}/json`);
+    const reader = response.body!.getReader({ mode: "byob" });
+    let buffer = new ArrayBuffer(64);
+    let filled = 0;
+    for (;;) {
+      const { value, done } = await reader.read(new Uint8Array(buffer, filled, buffer.byteLength - filled));
+      // The read transferred `buffer`: continue on the one it returned (also when done).
+      if (value !== undefined) buffer = value.buffer as ArrayBuffer;
+      if (done) break;
+      filled += value.byteLength;
+    }
+    assert.equal(new TextDecoder().decode(new Uint8Array(buffer, 0, filled)), '{"hello":"world","n":1}');
+  });
+
   it("the body streams: the first chunk is readable before the server has ended the response", async () => {
     await using client = new Client();
     const response = await client.fetch(`${server.url}/slow`);
