@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Debugger, type DebugSink, stderrSink } from "./debug/debugger.ts";
+import { Debugger, type DebugSink, newRequestId, stderrSink } from "./debug/debugger.ts";
 import { type DebugOption, parseDebugLevels } from "./debug/levels.ts";
 import { describeError, errorCode } from "./debug/describe_error.ts";
 import { ClientClosedError } from "./errors.ts";
@@ -184,12 +184,13 @@ export class Client {
     try {
       const request = normalizeRequest(options);
       request.timings = newTimings();
+      let debug = this.#debug;
       if (options.debug !== undefined) {
         const flags = parseDebugLevels(options.debug);
-        if (flags !== null) request.debug = this.#debug?.with(flags) ?? new Debugger(flags, this.#debugSink);
-      } else if (this.#debug !== null) {
-        request.debug = this.#debug;
+        debug = flags === null ? null : this.#debug?.with(flags) ?? new Debugger(flags, this.#debugSink);
       }
+      // One id (`R12`) for the request, its redirect hops, retries and replays.
+      if (debug !== null) request.debug = debug.forRequest(newRequestId());
       return this.#handler(request);
     } catch (error) {
       const debug = this.#debug;
@@ -208,12 +209,7 @@ export class Client {
    * `HttpClientError`; an aborted one with the signal's reason.
    */
   fetch(input: FetchInput, init?: RequestInit): Promise<Response> {
-    const via = {
-      request: (options: RequestOptions) => this.request(options),
-      readAhead: this.limits.fetchReadAhead,
-      chunkSize: this.limits.readBufferSize,
-    };
-    return fetchThrough(via, input, init);
+    return fetchThrough((options) => this.request(options), input, init);
   }
 
   /** Close every connection; waiting and unanswered requests fail with `ERR_CLIENT_CLOSED`. */

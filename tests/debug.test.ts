@@ -262,6 +262,10 @@ describe("debug levels", () => {
       await again.text();
     }
     assert.match(ofLevel(events, "redirect")[0].message, /^302 .*\/moved -> GET .*\/login/);
+    // Middleware events carry the id of their request, which its hops and retries keep.
+    for (const event of events) assert.match(event.request ?? "", /^R\d+$/, `${event.level} ${event.event}`);
+    const redirectId = ofLevel(events, "redirect")[0].request;
+    assert.ok(ofLevel(events, "cookies", "stored").some((e) => e.request === redirectId), "the hop stored the cookie");
     assert.ok(ofLevel(events, "cookies", "stored").some((e) => e.message.startsWith("session ")));
     assert.ok(ofLevel(events, "cookies", "sent").length >= 1);
     assert.match(ofLevel(events, "retry")[0].message, /503/);

@@ -86,6 +86,21 @@ export function formatDebugEvent(event: DebugEvent): string {
   return `${time} ${event.level.padEnd(8)} ${ids} ${event.event.padEnd(10)} ${event.message}`;
 }
 
+let lastRequestId = 0;
+
+/**
+ * A new request id (the `12` of `R12`), unique in this process.
+ *
+ * @example
+ * ```ts
+ * import { newRequestId } from "./debugger.ts";
+ * console.log(`R${newRequestId()}`);
+ * ```
+ */
+export function newRequestId(): number {
+  return ++lastRequestId;
+}
+
 /** The default sink: one line per event on stderr. */
 export const stderrSink: DebugSink = (event) => console.error(formatDebugEvent(event));
 
@@ -104,23 +119,39 @@ export const stderrSink: DebugSink = (event) => console.error(formatDebugEvent(e
 export class Debugger {
   /** Which levels are on: check before building a message. */
   readonly flags: DebugFlags;
+  /**
+   * The request this debugger reports for (see {@link Debugger.forRequest}):
+   * events without a request id get this one.
+   */
+  readonly requestId: number | undefined;
   readonly #sink: DebugSink;
 
-  /** Create a debugger for some levels and a sink. */
-  constructor(flags: DebugFlags, sink: DebugSink = stderrSink) {
+  /** Create a debugger for some levels and a sink (and a request). */
+  constructor(flags: DebugFlags, sink: DebugSink = stderrSink, requestId?: number) {
     this.flags = flags;
     this.#sink = sink;
+    this.requestId = requestId;
+  }
+
+  /**
+   * The same levels and sink for one request: every event it emits carries
+   * the request's id, middleware events included, and its redirect hops,
+   * retries and replays keep it.
+   */
+  forRequest(requestId: number): Debugger {
+    return new Debugger(this.flags, this.#sink, requestId);
   }
 
   /** Send one event (the caller checked `flags[level]`). */
   emit(level: DebugLevel, event: string, ids: DebugIds, message: string, data?: Record<string, unknown>): void {
+    const request = ids.request ?? this.requestId;
     this.#sink({
       level,
       event,
       time: Date.now(),
       target: ids.target === undefined ? undefined : `T${ids.target}`,
       connection: ids.connection === undefined ? undefined : `C${ids.connection}`,
-      request: ids.request === undefined ? undefined : `R${ids.request}`,
+      request: request === undefined ? undefined : `R${request}`,
       message,
       data,
     });

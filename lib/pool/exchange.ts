@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { newRequestId } from "../debug/debugger.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { type BodyFraming, serializeRequestHead, validateHeaderValue } from "../http1/request_head.ts";
 import type { HttpResponse, Timings } from "../response.ts";
@@ -101,12 +102,10 @@ function bodyFraming(request: ClientRequest, contentLength: string | null, trans
   return declared === null ? { kind: "chunked" } : { kind: "length", length: declared };
 }
 
-let nextExchangeId = 1;
-
 /** One attempt of a request, from the queue to the end of its response. */
 export class Exchange {
-  /** Short id for debug output (`R12`). */
-  readonly id = nextExchangeId++;
+  /** Short id for debug output (`R12`): the request's, when it is debugged (shared by its hops and retries). */
+  readonly id: number;
   /** The request. */
   readonly request: ClientRequest;
   /** Its head, serialized once. */
@@ -142,6 +141,7 @@ export class Exchange {
 
   /** Create an exchange for a request (validates and serializes its head). */
   constructor(request: ClientRequest, timings: Timings) {
+    this.id = request.debug?.requestId ?? newRequestId();
     this.request = request;
     this.head = prepareHead(request);
     this.timings = timings;
