@@ -209,7 +209,12 @@ export class Client {
    * `HttpClientError`; an aborted one with the signal's reason.
    */
   fetch(input: FetchInput, init?: RequestInit): Promise<Response> {
-    return fetchThrough((options) => this.request(options), input, init);
+    const via = {
+      request: (options: RequestOptions) => this.request(options),
+      readAhead: this.limits.fetchReadAhead,
+      chunkSize: this.limits.readBufferSize,
+    };
+    return fetchThrough(via, input, init);
   }
 
   /** Close every connection; waiting and unanswered requests fail with `ERR_CLIENT_CLOSED`. */
