@@ -19,7 +19,11 @@ describe("faults under load", () => {
     const random = new Random(7);
     const plans = Array.from({ length: REQUESTS }, (_, i) => {
       const post = random.chance(0.25);
-      return { path: `/item/${i}`, method: post ? "POST" : "GET", body: post ? "b".repeat(random.int(3000)) : null };
+      return {
+        path: `/item/${i}`,
+        method: post ? "POST" : "GET",
+        body: post ? "b".repeat(random.int(3000)) : null,
+      };
     });
     const settled = new Array<number>(REQUESTS).fill(0);
     const wrong: string[] = [];
@@ -36,7 +40,11 @@ describe("faults under load", () => {
       const run = async (i: number) => {
         const plan = plans[i];
         try {
-          const response = await client.request({ url: server.url + plan.path, method: plan.method, body: plan.body });
+          const response = await client.request({
+            url: server.url + plan.path,
+            method: plan.method,
+            body: plan.body,
+          });
           const text = await response.text();
           const expected = expectedBody(plan.method, plan.path, plan.body?.length ?? 0);
           if (text === expected) succeeded++;
@@ -63,7 +71,9 @@ describe("faults under load", () => {
       assert.ok(succeeded > REQUESTS / 2, `${succeeded} succeeded`);
       assert.ok(failed > 0, "faults reached the caller");
       assert.ok(client.stats.pipelined > 0, "some requests were pipelined");
-      for (const [fault, count] of Object.entries(server.faults)) assert.ok(count > 0, `the server chose ${fault}`);
+      for (const [fault, count] of Object.entries(server.faults)) {
+        assert.ok(count > 0, `the server chose ${fault}`);
+      }
       // A POST is sent again only after a stale keep-alive connection died unanswered, and only once.
       const posts = new Map<string, number>();
       for (const request of server.requests) {

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import type { Socket } from "node:net";
 import { Client, HttpClientError } from "../mod.ts";
 import { caCert, type CertificateName } from "./servers/fixtures.ts";
-import { okResponse, type RawReply, type RawRequest, type RawTestServer, startRawServer } from "./servers/raw_http.ts";
+import {
+  okResponse,
+  type RawReply,
+  type RawRequest,
+  type RawTestServer,
+  startRawServer,
+} from "./servers/raw_http.ts";
 import { startRawServer as startSocketServer } from "./servers/tcp.ts";
 import { startTlsServer } from "./servers/tls.ts";
 
@@ -65,43 +71,156 @@ const chunkedHead = head("Transfer-Encoding: chunked");
 
 const cases: HostileCase[] = [
   // ---- status line -------------------------------------------------------
-  { name: "a two-digit status code", reply: "HTTP/1.1 20 OK\r\nContent-Length: 0\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "a four-digit status code", reply: "HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "a status code with letters", reply: "HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", expect: "ERR_PARSE" },
+  {
+    name: "a two-digit status code",
+    reply: "HTTP/1.1 20 OK\r\nContent-Length: 0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a four-digit status code",
+    reply: "HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a status code with letters",
+    reply: "HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
   { name: "a status code starting with 0", reply: "HTTP/1.1 099 Odd\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "two spaces before the status code", reply: "HTTP/1.1  200 OK\r\nContent-Length: 0\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "a lowercase protocol name", reply: "http/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", expect: "ERR_PARSE" },
+  {
+    name: "two spaces before the status code",
+    reply: "HTTP/1.1  200 OK\r\nContent-Length: 0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a lowercase protocol name",
+    reply: "http/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
   { name: "an HTTP/2 status line", reply: "HTTP/2 200 OK\r\nContent-Length: 0\r\n\r\n", expect: "ERR_PARSE" },
   { name: "an ICY (SHOUTcast) status line", reply: "ICY 200 OK\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "a NUL in the reason phrase", reply: "HTTP/1.1 200 O\0K\r\nContent-Length: 0\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "a status line longer than maxLineLength", reply: `HTTP/1.1 200 ${"x".repeat(20 * KIB)}\r\n\r\n`, expect: "ERR_HEADER_TOO_LARGE" },
+  {
+    name: "a NUL in the reason phrase",
+    reply: "HTTP/1.1 200 O\0K\r\nContent-Length: 0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a status line longer than maxLineLength",
+    reply: `HTTP/1.1 200 ${"x".repeat(20 * KIB)}\r\n\r\n`,
+    expect: "ERR_HEADER_TOO_LARGE",
+  },
   { name: "no status line at all (garbage)", reply: "hello, this is not HTTP\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "garbage without a line end, then close", reply: { write: "\x16\x03\x01\x02\x00\x01", then: "end" }, expect: "ERR_PARSE" },
-  { name: "a status line and then the connection closes", reply: { write: "HTTP/1.1 200 OK\r\nContent-Le", then: "end" }, expect: "ERR_PARSE" },
+  {
+    name: "garbage without a line end, then close",
+    reply: { write: "\x16\x03\x01\x02\x00\x01", then: "end" },
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a status line and then the connection closes",
+    reply: { write: "HTTP/1.1 200 OK\r\nContent-Le", then: "end" },
+    expect: "ERR_PARSE",
+  },
   { name: "the HTTP/2 connection preface", reply: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", expect: "ERR_PARSE" },
   {
     name: "an HTTP/2 SETTINGS frame and GOAWAY (an h2-only server)",
     reply: {
-      write: new Uint8Array([0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100, 0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+      write: new Uint8Array([
+        0,
+        0,
+        6,
+        4,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        3,
+        0,
+        0,
+        0,
+        100,
+        0,
+        0,
+        8,
+        7,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        1,
+      ]),
       then: "end",
     },
     expect: "ERR_PARSE",
   },
   // ---- header fields -----------------------------------------------------
-  { name: "a space inside a header name", reply: head("Bad Name: 1", "Content-Length: 0"), expect: "ERR_PARSE" },
-  { name: "a header name with a non-token character", reply: head("X@Y: 1", "Content-Length: 0"), expect: "ERR_PARSE" },
-  { name: "a header name with a non-ASCII byte", reply: head("X-\xdcber: 1", "Content-Length: 0"), expect: "ERR_PARSE" },
-  { name: "whitespace between a header name and its colon", reply: head("Content-Length : 0"), expect: "ERR_PARSE" },
+  {
+    name: "a space inside a header name",
+    reply: head("Bad Name: 1", "Content-Length: 0"),
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a header name with a non-token character",
+    reply: head("X@Y: 1", "Content-Length: 0"),
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a header name with a non-ASCII byte",
+    reply: head("X-\xdcber: 1", "Content-Length: 0"),
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "whitespace between a header name and its colon",
+    reply: head("Content-Length : 0"),
+    expect: "ERR_PARSE",
+  },
   { name: "an empty header name", reply: head(": value", "Content-Length: 0"), expect: "ERR_PARSE" },
-  { name: "a header line without a colon", reply: head("NoColonHere", "Content-Length: 0"), expect: "ERR_PARSE" },
+  {
+    name: "a header line without a colon",
+    reply: head("NoColonHere", "Content-Length: 0"),
+    expect: "ERR_PARSE",
+  },
   { name: "a NUL in a header value", reply: head("X-A: a\0b", "Content-Length: 0"), expect: "ERR_PARSE" },
   { name: "a NUL in a header name", reply: head("X-\0A: 1", "Content-Length: 0"), expect: "ERR_PARSE" },
-  { name: "a bare CR inside a header value", reply: head("X-A: a\rb", "Content-Length: 0"), expect: "ERR_PARSE" },
-  { name: "a bare CR as a line end", reply: "HTTP/1.1 200 OK\r\nX-A: 1\rContent-Length: 0\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "a bare LF followed by CR at the start of a line", reply: "HTTP/1.1 200 OK\nX-A: 1\n\rX-B: 2\r\nContent-Length: 0\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "obs-fold with a space", reply: head("X-A: first", " second", "Content-Length: 0"), expect: "ERR_PARSE" },
-  { name: "obs-fold with a tab", reply: head("X-A: first", "\tsecond", "Content-Length: 0"), expect: "ERR_PARSE" },
-  { name: "a header value longer than maxLineLength", reply: head(`X-Big: ${"v".repeat(20 * KIB)}`, "Content-Length: 0"), expect: "ERR_HEADER_TOO_LARGE" },
+  {
+    name: "a bare CR inside a header value",
+    reply: head("X-A: a\rb", "Content-Length: 0"),
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a bare CR as a line end",
+    reply: "HTTP/1.1 200 OK\r\nX-A: 1\rContent-Length: 0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a bare LF followed by CR at the start of a line",
+    reply: "HTTP/1.1 200 OK\nX-A: 1\n\rX-B: 2\r\nContent-Length: 0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "obs-fold with a space",
+    reply: head("X-A: first", " second", "Content-Length: 0"),
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "obs-fold with a tab",
+    reply: head("X-A: first", "\tsecond", "Content-Length: 0"),
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a header value longer than maxLineLength",
+    reply: head(`X-Big: ${"v".repeat(20 * KIB)}`, "Content-Length: 0"),
+    expect: "ERR_HEADER_TOO_LARGE",
+  },
   {
     name: "a head larger than maxHeaderSize (70 fields of 1 KiB)",
     reply: head(...Array.from({ length: 70 }, (_, i) => `X-${i}: ${"v".repeat(KIB)}`), "Content-Length: 0"),
@@ -114,30 +233,103 @@ const cases: HostileCase[] = [
   },
   {
     name: "a head that never ends (fields sent forever)",
-    reply: paced("/endless-head", "HTTP/1.1 200 OK\r\n", repeated("X-Filler: 1234567890\r\n".repeat(400), 200), 2),
+    reply: paced(
+      "/endless-head",
+      "HTTP/1.1 200 OK\r\n",
+      repeated("X-Filler: 1234567890\r\n".repeat(400), 200),
+      2,
+    ),
     expect: "ERR_HEADER_TOO_LARGE",
   },
   // ---- framing -----------------------------------------------------------
-  { name: "Content-Length and Transfer-Encoding together", reply: head("Content-Length: 5", "Transfer-Encoding: chunked") + "5\r\nhello\r\n0\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "Transfer-Encoding before Content-Length", reply: head("Transfer-Encoding: chunked", "Content-Length: 5") + "5\r\nhello\r\n0\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "two differing Content-Length fields", reply: head("Content-Length: 5", "Content-Length: 6") + "hello!", expect: "ERR_PARSE" },
-  { name: "a Content-Length list of differing values", reply: head("Content-Length: 5, 6") + "hello!", expect: "ERR_PARSE" },
+  {
+    name: "Content-Length and Transfer-Encoding together",
+    reply: head("Content-Length: 5", "Transfer-Encoding: chunked") + "5\r\nhello\r\n0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "Transfer-Encoding before Content-Length",
+    reply: head("Transfer-Encoding: chunked", "Content-Length: 5") + "5\r\nhello\r\n0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "two differing Content-Length fields",
+    reply: head("Content-Length: 5", "Content-Length: 6") + "hello!",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a Content-Length list of differing values",
+    reply: head("Content-Length: 5, 6") + "hello!",
+    expect: "ERR_PARSE",
+  },
   { name: "a negative Content-Length", reply: head("Content-Length: -1"), expect: "ERR_PARSE" },
-  { name: "a Content-Length with a plus sign", reply: head("Content-Length: +5") + "hello", expect: "ERR_PARSE" },
-  { name: "a Content-Length past 2^53", reply: head("Content-Length: 99999999999999999999"), expect: "ERR_PARSE" },
-  { name: "an unsupported transfer coding (gzip)", reply: head("Transfer-Encoding: gzip") + "\x1f\x8b", expect: "ERR_PARSE" },
-  { name: "chunked not the last transfer coding", reply: head("Transfer-Encoding: chunked, gzip") + "0\r\n\r\n", expect: "ERR_PARSE" },
-  { name: "chunked twice", reply: head("Transfer-Encoding: chunked", "Transfer-Encoding: chunked") + "0\r\n\r\n", expect: "ERR_PARSE" },
+  {
+    name: "a Content-Length with a plus sign",
+    reply: head("Content-Length: +5") + "hello",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "a Content-Length past 2^53",
+    reply: head("Content-Length: 99999999999999999999"),
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "an unsupported transfer coding (gzip)",
+    reply: head("Transfer-Encoding: gzip") + "\x1f\x8b",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "chunked not the last transfer coding",
+    reply: head("Transfer-Encoding: chunked, gzip") + "0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
+  {
+    name: "chunked twice",
+    reply: head("Transfer-Encoding: chunked", "Transfer-Encoding: chunked") + "0\r\n\r\n",
+    expect: "ERR_PARSE",
+  },
   // ---- chunked bodies ----------------------------------------------------
-  { name: "a negative chunk size", reply: chunkedHead + "-5\r\nhello\r\n0\r\n\r\n", expect: "body ERR_PARSE" },
-  { name: "a chunk size of 19 hex digits", reply: chunkedHead + "fffffffffffffffffff\r\nx\r\n0\r\n\r\n", expect: "body ERR_PARSE" },
-  { name: "a chunk size past 2^53", reply: chunkedHead + "ffffffffffffffff\r\nx\r\n0\r\n\r\n", expect: "body ERR_PARSE" },
+  {
+    name: "a negative chunk size",
+    reply: chunkedHead + "-5\r\nhello\r\n0\r\n\r\n",
+    expect: "body ERR_PARSE",
+  },
+  {
+    name: "a chunk size of 19 hex digits",
+    reply: chunkedHead + "fffffffffffffffffff\r\nx\r\n0\r\n\r\n",
+    expect: "body ERR_PARSE",
+  },
+  {
+    name: "a chunk size past 2^53",
+    reply: chunkedHead + "ffffffffffffffff\r\nx\r\n0\r\n\r\n",
+    expect: "body ERR_PARSE",
+  },
   { name: "a non-hex chunk size", reply: chunkedHead + "zz\r\nhello\r\n0\r\n\r\n", expect: "body ERR_PARSE" },
-  { name: "a 0x prefix on a chunk size", reply: chunkedHead + "0x5\r\nhello\r\n0\r\n\r\n", expect: "body ERR_PARSE" },
-  { name: "an empty chunk-size line", reply: chunkedHead + "\r\nhello\r\n0\r\n\r\n", expect: "body ERR_PARSE" },
-  { name: "a bare CR after a chunk size", reply: chunkedHead + "5\r\r\nhello\r\n0\r\n\r\n", expect: "body ERR_PARSE" },
-  { name: "chunk data longer than its size", reply: chunkedHead + "3\r\nhello\r\n0\r\n\r\n", expect: "body ERR_PARSE" },
-  { name: "a bare LF after chunk data", reply: chunkedHead + "5\r\nhello\n0\r\n\r\n", expect: "body ERR_PARSE" },
+  {
+    name: "a 0x prefix on a chunk size",
+    reply: chunkedHead + "0x5\r\nhello\r\n0\r\n\r\n",
+    expect: "body ERR_PARSE",
+  },
+  {
+    name: "an empty chunk-size line",
+    reply: chunkedHead + "\r\nhello\r\n0\r\n\r\n",
+    expect: "body ERR_PARSE",
+  },
+  {
+    name: "a bare CR after a chunk size",
+    reply: chunkedHead + "5\r\r\nhello\r\n0\r\n\r\n",
+    expect: "body ERR_PARSE",
+  },
+  {
+    name: "chunk data longer than its size",
+    reply: chunkedHead + "3\r\nhello\r\n0\r\n\r\n",
+    expect: "body ERR_PARSE",
+  },
+  {
+    name: "a bare LF after chunk data",
+    reply: chunkedHead + "5\r\nhello\n0\r\n\r\n",
+    expect: "body ERR_PARSE",
+  },
   {
     name: "a 1 MiB chunk extension (refused once past maxLineLength, long before its end)",
     reply: paced("/chunk-extension", chunkedHead + "5;ext=", repeated("e".repeat(16 * KIB), 64), 2),
@@ -145,7 +337,12 @@ const cases: HostileCase[] = [
   },
   {
     name: "trailers that never end",
-    reply: paced("/endless-trailers", chunkedHead + "5\r\nhello\r\n0\r\n", repeated("X-Trailer: 1\r\n".repeat(600), 150), 2),
+    reply: paced(
+      "/endless-trailers",
+      chunkedHead + "5\r\nhello\r\n0\r\n",
+      repeated("X-Trailer: 1\r\n".repeat(600), 150),
+      2,
+    ),
     expect: "body ERR_HEADER_TOO_LARGE",
   },
   {
@@ -153,10 +350,22 @@ const cases: HostileCase[] = [
     reply: chunkedHead + "5\r\nhello\r\n0\r\n" + "X-T: 1\r\n".repeat(201) + "\r\n",
     expect: "body ERR_HEADER_TOO_LARGE",
   },
-  { name: "obs-fold in a trailer", reply: chunkedHead + "5\r\nhello\r\n0\r\nX-T: 1\r\n folded\r\n\r\n", expect: "body ERR_PARSE" },
+  {
+    name: "obs-fold in a trailer",
+    reply: chunkedHead + "5\r\nhello\r\n0\r\nX-T: 1\r\n folded\r\n\r\n",
+    expect: "body ERR_PARSE",
+  },
   // ---- connections that end or stall -------------------------------------
-  { name: "a close in the middle of a chunk", reply: { write: chunkedHead + "a\r\nhell", then: "end" }, expect: "body ERR_BODY_TRUNCATED" },
-  { name: "a close before Content-Length bytes arrived", reply: { write: head("Content-Length: 100") + "short", then: "end" }, expect: "body ERR_BODY_TRUNCATED" },
+  {
+    name: "a close in the middle of a chunk",
+    reply: { write: chunkedHead + "a\r\nhell", then: "end" },
+    expect: "body ERR_BODY_TRUNCATED",
+  },
+  {
+    name: "a close before Content-Length bytes arrived",
+    reply: { write: head("Content-Length: 100") + "short", then: "end" },
+    expect: "body ERR_BODY_TRUNCATED",
+  },
   {
     name: "a reset (RST) in the middle of the body",
     reply: (_request, socket) => {
@@ -196,8 +405,16 @@ const cases: HostileCase[] = [
 
 /** Responses that are fine themselves but followed by bytes nobody asked for. */
 const unsolicited: HostileCase[] = [
-  { name: "a second response right behind the first", reply: okResponse("first") + okResponse("evil"), expect: "200 first" },
-  { name: "stray bytes after a Content-Length body", reply: okResponse("first") + "stray bytes", expect: "200 first" },
+  {
+    name: "a second response right behind the first",
+    reply: okResponse("first") + okResponse("evil"),
+    expect: "200 first",
+  },
+  {
+    name: "stray bytes after a Content-Length body",
+    reply: okResponse("first") + "stray bytes",
+    expect: "200 first",
+  },
   {
     name: "a response to a request never made, 50 ms later",
     reply: (_request, socket) => {
@@ -207,9 +424,22 @@ const unsolicited: HostileCase[] = [
     },
     expect: "200 first",
   },
-  { name: "a body after a response to HEAD", reply: head("Content-Length: 4") + "evil", expect: "200 ", method: "HEAD" },
-  { name: "a body after a 204", reply: "HTTP/1.1 204 No Content\r\nContent-Length: 4\r\n\r\nevil", expect: "204 " },
-  { name: "a body after a 304", reply: "HTTP/1.1 304 Not Modified\r\nContent-Length: 4\r\n\r\nevil", expect: "304 " },
+  {
+    name: "a body after a response to HEAD",
+    reply: head("Content-Length: 4") + "evil",
+    expect: "200 ",
+    method: "HEAD",
+  },
+  {
+    name: "a body after a 204",
+    reply: "HTTP/1.1 204 No Content\r\nContent-Length: 4\r\n\r\nevil",
+    expect: "204 ",
+  },
+  {
+    name: "a body after a 304",
+    reply: "HTTP/1.1 304 Not Modified\r\nContent-Length: 4\r\n\r\nevil",
+    expect: "304 ",
+  },
 ];
 
 describe("hostile servers: each failure is typed and the connection is never reused", () => {
@@ -246,7 +476,9 @@ describe("hostile servers: each failure is typed and the connection is never reu
     for (let waited = 0; client.stats.connections > 0 && waited < 1000; waited += 10) await sleep(10);
     assert.equal(client.stats.connections, 0, "the connection was closed");
     assert.equal(await outcome(client, "/ok"), "200 fine");
-    const used = new Set(server.requests.filter((request) => request.target === path).map((r) => r.connection));
+    const used = new Set(
+      server.requests.filter((request) => request.target === path).map((r) => r.connection),
+    );
     const next = server.requests.findLast((request) => request.target === "/ok");
     assert.ok(next !== undefined && !used.has(next.connection), "the next request came on a new connection");
   }
@@ -277,7 +509,9 @@ describe("hostile servers: early answers", () => {
         received += data.toString("latin1");
         if (!received.includes("\r\n\r\n")) return;
         socket.off("data", onData);
-        socket.end("HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big!");
+        socket.end(
+          "HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big!",
+        );
         answered();
         socket.resume(); // keep draining: closing with unread bytes would reset the connection
       };

@@ -58,7 +58,8 @@ describe("request validation: nothing invalid reaches the wire", () => {
     ["nothing (empty)", ""],
   ];
   for (const [what, name] of badNames) {
-    it(`a header name with ${what} is refused (ERR_INVALID_HEADER)`, () => refused({ headers: [[name, "1"]] }, "ERR_INVALID_HEADER"));
+    it(`a header name with ${what} is refused (ERR_INVALID_HEADER)`, () =>
+      refused({ headers: [[name, "1"]] }, "ERR_INVALID_HEADER"));
   }
 
   const badValues: [string, string][] = [
@@ -70,7 +71,8 @@ describe("request validation: nothing invalid reaches the wire", () => {
     ["a character above U+00FF", "snow \u2603"],
   ];
   for (const [what, value] of badValues) {
-    it(`a header value with ${what} is refused (ERR_INVALID_HEADER)`, () => refused({ headers: { "x-value": value } }, "ERR_INVALID_HEADER"));
+    it(`a header value with ${what} is refused (ERR_INVALID_HEADER)`, () =>
+      refused({ headers: { "x-value": value } }, "ERR_INVALID_HEADER"));
   }
 
   const badMethods: [string, string][] = [
@@ -82,19 +84,43 @@ describe("request validation: nothing invalid reaches the wire", () => {
     ["nothing (empty)", ""],
   ];
   for (const [what, method] of badMethods) {
-    it(`a method with ${what} is refused (ERR_INVALID_REQUEST)`, () => refused({ method }, "ERR_INVALID_REQUEST"));
+    it(`a method with ${what} is refused (ERR_INVALID_REQUEST)`, () =>
+      refused({ method }, "ERR_INVALID_REQUEST"));
   }
 
   const framing: [string, Omit<RequestOptions, "url">][] = [
     ["a Content-Length on a GET without a body", { headers: { "content-length": "5" } }],
-    ["a Content-Length that is not the body's length", { method: "POST", body: "hello", headers: { "content-length": "3" } }],
+    ["a Content-Length that is not the body's length", {
+      method: "POST",
+      body: "hello",
+      headers: { "content-length": "3" },
+    }],
     ["a negative Content-Length", { method: "POST", body: "hello", headers: { "content-length": "-5" } }],
     ["a Content-Length list", { method: "POST", body: "hello", headers: { "content-length": "5, 5" } }],
-    ["two differing Content-Length fields", { method: "POST", body: "hello", headers: [["content-length", "5"], ["Content-Length", "6"]] }],
-    ["Content-Length and Transfer-Encoding together", { method: "POST", body: "hello", headers: { "content-length": "5", "transfer-encoding": "chunked" } }],
-    ["a Transfer-Encoding other than chunked", { method: "POST", body: "hello", headers: { "transfer-encoding": "gzip" } }],
-    ["Transfer-Encoding: chunked without a body", { method: "POST", headers: { "transfer-encoding": "chunked" } }],
-    ["two differing Transfer-Encoding fields", { method: "POST", body: "hello", headers: [["transfer-encoding", "gzip"], ["transfer-encoding", "chunked"]] }],
+    ["two differing Content-Length fields", {
+      method: "POST",
+      body: "hello",
+      headers: [["content-length", "5"], ["Content-Length", "6"]],
+    }],
+    ["Content-Length and Transfer-Encoding together", {
+      method: "POST",
+      body: "hello",
+      headers: { "content-length": "5", "transfer-encoding": "chunked" },
+    }],
+    ["a Transfer-Encoding other than chunked", {
+      method: "POST",
+      body: "hello",
+      headers: { "transfer-encoding": "gzip" },
+    }],
+    ["Transfer-Encoding: chunked without a body", {
+      method: "POST",
+      headers: { "transfer-encoding": "chunked" },
+    }],
+    ["two differing Transfer-Encoding fields", {
+      method: "POST",
+      body: "hello",
+      headers: [["transfer-encoding", "gzip"], ["transfer-encoding", "chunked"]],
+    }],
     ["two differing Host fields", { headers: [["host", "a.test"], ["Host", "b.test"]] }],
     ["a Host with a space", { headers: { host: "a.test evil" } }],
     ["a Host with a path", { headers: { host: "a.test/path" } }],
@@ -103,7 +129,8 @@ describe("request validation: nothing invalid reaches the wire", () => {
     ["a HEAD with a body", { method: "HEAD", body: "hello" }],
   ];
   for (const [what, options] of framing) {
-    it(`${what} is refused before a connection is opened (ERR_INVALID_REQUEST)`, () => refused(options, "ERR_INVALID_REQUEST"));
+    it(`${what} is refused before a connection is opened (ERR_INVALID_REQUEST)`, () =>
+      refused(options, "ERR_INVALID_REQUEST"));
   }
 
   const injectedFraming: [string, [string, string]][] = [
@@ -130,7 +157,14 @@ describe("request validation: nothing invalid reaches the wire", () => {
   it("the serializer refuses a raw request-target with a space, a control or non-ASCII", () => {
     for (const target of ["/a b", "/a\tb", "/a\r\nb", "/\0", "/caf\u00e9", ""]) {
       assert.throws(
-        () => serializeRequestHead({ method: "GET", target, host: "a.test", headers: [], framing: { kind: "none" } }),
+        () =>
+          serializeRequestHead({
+            method: "GET",
+            target,
+            host: "a.test",
+            headers: [],
+            framing: { kind: "none" },
+          }),
         (error: unknown) => codeOf(error) === "ERR_INVALID_REQUEST",
         JSON.stringify(target),
       );
@@ -138,21 +172,43 @@ describe("request validation: nothing invalid reaches the wire", () => {
   });
 
   it("valid values are sent as given: trimmed of spaces and tabs, HTAB inside, latin1 one byte per character", async () => {
-    const { request } = await sent({ url: `${server.url}/`, headers: { "x-a": " \t in\tside \t", "x-b": "caf\u00e9" } });
+    const { request } = await sent({
+      url: `${server.url}/`,
+      headers: { "x-a": " \t in\tside \t", "x-b": "caf\u00e9" },
+    });
     assert.ok(request.head.includes("\r\nx-a: in\tside\r\n"));
     assert.deepEqual(request.headers.find(([name]) => name === "x-b"), ["x-b", "caf\xe9"]);
   });
 
   it("a caller's Host (sent twice with the same value) replaces the URL's, in one Host field", async () => {
-    const { request } = await sent({ url: `${server.url}/`, headers: [["Host", "virtual.test"], ["host", "virtual.test"]] });
+    const { request } = await sent({
+      url: `${server.url}/`,
+      headers: [["Host", "virtual.test"], ["host", "virtual.test"]],
+    });
     assert.deepEqual(request.headers.filter(([name]) => name === "host"), [["host", "virtual.test"]]);
   });
 
   it("a caller's Content-Length that matches the body, and chunked with a byte body, are sent as asked", async () => {
-    const length = await sent({ url: `${server.url}/`, method: "POST", body: "hello", headers: { "Content-Length": "5" } });
-    assert.deepEqual(length.request.headers.filter(([name]) => name === "content-length"), [["content-length", "5"]]);
-    const chunked = await sent({ url: `${server.url}/`, method: "POST", body: "hello", headers: { "Transfer-Encoding": "chunked" } });
-    assert.deepEqual(chunked.request.headers.filter(([name]) => name === "transfer-encoding"), [["transfer-encoding", "chunked"]]);
+    const length = await sent({
+      url: `${server.url}/`,
+      method: "POST",
+      body: "hello",
+      headers: { "Content-Length": "5" },
+    });
+    assert.deepEqual(length.request.headers.filter(([name]) => name === "content-length"), [[
+      "content-length",
+      "5",
+    ]]);
+    const chunked = await sent({
+      url: `${server.url}/`,
+      method: "POST",
+      body: "hello",
+      headers: { "Transfer-Encoding": "chunked" },
+    });
+    assert.deepEqual(chunked.request.headers.filter(([name]) => name === "transfer-encoding"), [[
+      "transfer-encoding",
+      "chunked",
+    ]]);
     assert.equal(chunked.request.body.toString(), "hello");
   });
 
@@ -161,7 +217,12 @@ describe("request validation: nothing invalid reaches the wire", () => {
     async function* short() {
       yield "abc";
     }
-    const request = client.request({ url: `${server.url}/`, method: "PUT", body: short(), headers: { "Content-Length": "10" } });
+    const request = client.request({
+      url: `${server.url}/`,
+      method: "PUT",
+      body: short(),
+      headers: { "Content-Length": "10" },
+    });
     await assert.rejects(request, (error: unknown) => codeOf(error) === "ERR_INVALID_REQUEST");
     assert.equal(client.stats.connections, 0);
   });
@@ -173,7 +234,9 @@ describe("request validation: credentials in URLs", () => {
   before(async () => {
     const script = (request: { target: string }) => {
       if (request.target.startsWith("/redirect-to/")) {
-        return `HTTP/1.1 302 Found\r\nLocation: ${decodeURIComponent(request.target.slice(13))}\r\nContent-Length: 0\r\n\r\n`;
+        return `HTTP/1.1 302 Found\r\nLocation: ${
+          decodeURIComponent(request.target.slice(13))
+        }\r\nContent-Length: 0\r\n\r\n`;
       }
       return okResponse("ok");
     };

@@ -13,7 +13,9 @@ function securityDoc(): string {
 describe("SECURITY.md", () => {
   it("lists every limit of lib/limits.ts with its current default, and no other", () => {
     const rows = new Map<string, number>();
-    for (const match of securityDoc().matchAll(/^\| `(\w+)` \| (\d+) \|/gm)) rows.set(match[1], Number(match[2]));
+    for (const match of securityDoc().matchAll(/^\| `(\w+)` \| (\d+) \|/gm)) {
+      rows.set(match[1], Number(match[2]));
+    }
     const expected = new Map(Object.entries(defaultLimits).map(([name, value]) => [name, value as number]));
     assert.deepEqual(rows, expected);
   });

@@ -70,7 +70,12 @@ function violation(message: string, input: string): PropertyViolation {
 }
 
 /** `readWire`, with any untyped exception turned into a violation. */
-function outcomeOf(pieces: Uint8Array[], methods: readonly string[], limits: HeadLimits, input: string): string {
+function outcomeOf(
+  pieces: Uint8Array[],
+  methods: readonly string[],
+  limits: HeadLimits,
+  input: string,
+): string {
   try {
     return JSON.stringify(readWire(pieces, methods, limits));
   } catch (error) {
@@ -125,13 +130,19 @@ export function checkResponseInput(
   if (options.valid) {
     const expected = JSON.stringify(referenceRead(latin1(wire), methods));
     if (expected !== whole) {
-      throw violation(`the parser read ${shown(JSON.parse(whole))}, the reference ${shown(JSON.parse(expected))}`, input);
+      throw violation(
+        `the parser read ${shown(JSON.parse(whole))}, the reference ${shown(JSON.parse(expected))}`,
+        input,
+      );
     }
   }
   const compare = (pieces: Uint8Array[], how: string) => {
     const split = outcomeOf(pieces, methods, limits, input);
     if (split !== whole) {
-      throw violation(`${how} gives ${shown(JSON.parse(split))}, whole gives ${shown(JSON.parse(whole))}`, input);
+      throw violation(
+        `${how} gives ${shown(JSON.parse(split))}, whole gives ${shown(JSON.parse(whole))}`,
+        input,
+      );
     }
   };
   const { everyOffsetUpTo, randomSplits } = options.splits;
@@ -200,13 +211,40 @@ const COOKIE_SEEDS = [
   "lang=en-US; Path=/; SameSite=Strict; Domain=sub.example.com",
 ];
 const COOKIE_FRAGMENTS = [
-  ";", "=", " ", "\t", ",", '"', "\0", "\r", "\n", "\x7f", "\xff", "\u2603", "\ud83d",
-  "; Domain=", "; Domain=.", "; Domain=com", "; Path=", "; Path=/a/b", "; Expires=", "; Max-Age=",
-  "; Max-Age=99999999999999999999", "; SameSite=", "Mon, 31 Feb 99999 25:61:61 GMT", "1970", "-0", "__Host-",
+  ";",
+  "=",
+  " ",
+  "\t",
+  ",",
+  '"',
+  "\0",
+  "\r",
+  "\n",
+  "\x7f",
+  "\xff",
+  "\u2603",
+  "\ud83d",
+  "; Domain=",
+  "; Domain=.",
+  "; Domain=com",
+  "; Path=",
+  "; Path=/a/b",
+  "; Expires=",
+  "; Max-Age=",
+  "; Max-Age=99999999999999999999",
+  "; SameSite=",
+  "Mon, 31 Feb 99999 25:61:61 GMT",
+  "1970",
+  "-0",
+  "__Host-",
 ];
 const COOKIE_URLS = [
-  "https://example.com/", "http://sub.example.com/a/b", "https://127.0.0.1:8443/x", "http://[::1]/",
-  "https://www.example.co.uk/", "http://localhost/",
+  "https://example.com/",
+  "http://sub.example.com/a/b",
+  "https://127.0.0.1:8443/x",
+  "http://[::1]/",
+  "https://www.example.co.uk/",
+  "http://localhost/",
 ];
 
 function mutateText(seed: string, fragments: readonly string[], random: Random): string {
@@ -239,14 +277,24 @@ function setCookies(): FuzzTarget {
     run(random) {
       const text = mutateText(random.pick(COOKIE_SEEDS), COOKIE_FRAGMENTS, random);
       const parsed = guarded("parseSetCookie", text, () => parseSetCookie(text));
-      if (parsed !== null && parsed.name === "") throw violation("a cookie with an empty name", JSON.stringify(text));
+      if (parsed !== null && parsed.name === "") {
+        throw violation("a cookie with an empty name", JSON.stringify(text));
+      }
       const url = random.pick(COOKIE_URLS);
       const jar = new CookieJar({ now: () => Date.UTC(2025, 0, 1) });
       guarded("jar.setCookie", text, () => jar.setCookie(text, url));
       const header = guarded("jar.getCookieHeader", text, () => jar.getCookieHeader(url));
-      if (/[\0\r\n]/.test(header)) throw violation(`Cookie header ${JSON.stringify(header)}`, JSON.stringify(text));
-      const copy = guarded("CookieJar.fromJSON", text, () => CookieJar.fromJSON(jar.toJSON(), { now: () => Date.UTC(2025, 0, 1) }));
-      if (copy.getCookieHeader(url) !== header) throw violation("the jar changed through JSON", JSON.stringify(text));
+      if (/[\0\r\n]/.test(header)) {
+        throw violation(`Cookie header ${JSON.stringify(header)}`, JSON.stringify(text));
+      }
+      const copy = guarded(
+        "CookieJar.fromJSON",
+        text,
+        () => CookieJar.fromJSON(jar.toJSON(), { now: () => Date.UTC(2025, 0, 1) }),
+      );
+      if (copy.getCookieHeader(url) !== header) {
+        throw violation("the jar changed through JSON", JSON.stringify(text));
+      }
     },
   };
 }
@@ -258,8 +306,24 @@ const CACHE_CONTROL_SEEDS = [
   'max-age="120", no-transform, only-if-cached',
 ];
 const CACHE_CONTROL_FRAGMENTS = [
-  ",", "=", '"', "\\", " ", "\t", "max-age=", "max-age", "no-cache=\"", "-1", "1.5", "99999999999999999999",
-  "\0", "\u00e9", "\u2603", ",,", '=""', "max-stale=",
+  ",",
+  "=",
+  '"',
+  "\\",
+  " ",
+  "\t",
+  "max-age=",
+  "max-age",
+  'no-cache="',
+  "-1",
+  "1.5",
+  "99999999999999999999",
+  "\0",
+  "\u00e9",
+  "\u2603",
+  ",,",
+  '=""',
+  "max-stale=",
 ];
 
 /** Cache-Control values through the parser. */
@@ -269,9 +333,18 @@ function cacheControls(): FuzzTarget {
     run(random) {
       const text = mutateText(random.pick(CACHE_CONTROL_SEEDS), CACHE_CONTROL_FRAGMENTS, random);
       const parsed = guarded("parseCacheControl", text, () => parseCacheControl(text));
-      const numbers = [parsed.maxAge, parsed.sMaxAge, parsed.maxStale, parsed.minFresh, parsed.staleWhileRevalidate, parsed.staleIfError];
+      const numbers = [
+        parsed.maxAge,
+        parsed.sMaxAge,
+        parsed.maxStale,
+        parsed.minFresh,
+        parsed.staleWhileRevalidate,
+        parsed.staleIfError,
+      ];
       for (const value of numbers) {
-        if (value !== undefined && !(value >= 0)) throw violation(`a directive read as ${value}`, JSON.stringify(text));
+        if (value !== undefined && !(value >= 0)) {
+          throw violation(`a directive read as ${value}`, JSON.stringify(text));
+        }
       }
     },
   };

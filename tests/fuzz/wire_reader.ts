@@ -23,8 +23,8 @@ import {
   isInterim,
   keepsAlive,
   parseResponseHead,
-  type ResponseHead,
   responseFraming,
+  type ResponseHead,
 } from "../../lib/http1/response_head.ts";
 
 /** A codec property was broken; `input` is set by the target that found it. */
@@ -161,7 +161,9 @@ class Reader {
       }
       const { dataStart, dataEnd } = decoder;
       if (dataEnd > dataStart && (dataStart < start || dataEnd > start + consumed)) {
-        throw new PropertyViolation(`body data [${dataStart}, ${dataEnd}) outside the consumed [${start}, ${start + consumed})`);
+        throw new PropertyViolation(
+          `body data [${dataStart}, ${dataEnd}) outside the consumed [${start}, ${start + consumed})`,
+        );
       }
       if (dataEnd > dataStart) this.#body += latin1(buf, dataStart, dataEnd);
       start += consumed;
@@ -223,7 +225,11 @@ class Reader {
  * }); // { responses: [{ status: 200, body: "hi", ... }], error: null }
  * ```
  */
-export function readWire(pieces: readonly Uint8Array[], methods: readonly string[], limits: HeadLimits): WireOutcome {
+export function readWire(
+  pieces: readonly Uint8Array[],
+  methods: readonly string[],
+  limits: HeadLimits,
+): WireOutcome {
   let total = 0;
   for (const piece of pieces) total += piece.length;
   const reader = new Reader(methods, limits, total);
