@@ -383,6 +383,15 @@ const cases: HostileCase[] = [
   },
   { name: "a server that never answers", reply: null, expect: "ERR_TIMEOUT", options: { replyTimeout: 300 } },
   {
+    name: "endless interim responses (100 Continue every 10 ms)",
+    reply: (_request, socket) => {
+      trickle(socket, repeated("HTTP/1.1 100 Continue\r\n\r\n", 500), 10);
+      return null;
+    },
+    expect: "ERR_TIMEOUT",
+    options: { replyTimeout: 300 },
+  },
+  {
     name: "a slow-loris head (one byte every 100 ms)",
     reply: (_request, socket) => {
       trickle(socket, head("Content-Length: 2") + "ok", 100);
