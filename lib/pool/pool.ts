@@ -460,7 +460,12 @@ export class Pool {
     for (let i = unanswered.length - 1; i >= 0; i--) {
       const exchange = unanswered[i];
       const stale = i === 0 && exchange.reusedConnection && !exchange.responseStarted;
-      const replay = exchange.replays < this.#limits.maxReplays && mayReplay({
+      // The first unanswered request of a fresh connection failed on its own:
+      // that is for the caller (and the retry middleware) to decide, not a
+      // replay. Replays are for requests that were written behind others, or
+      // sent on a connection the server had already closed.
+      const ownFailure = i === 0 && !exchange.reusedConnection && exchange.written;
+      const replay = !ownFailure && exchange.replays < this.#limits.maxReplays && mayReplay({
         method: exchange.request.method,
         bodyReplayable: exchange.bodyReplayable,
         written: exchange.written,
