@@ -257,6 +257,19 @@ describe("cache middleware: end to end", () => {
       assert.equal(hits(url), 2);
     });
 
+    it("a Set-Cookie on a 304 reaches the cookie jar (it is never stored in the cache)", async () => {
+      await using client = newClient();
+      const url = serve((_request, count) =>
+        count === 1
+          ? { headers: { "cache-control": "max-age=0", etag: '"v1"' }, body: "one" }
+          : { status: 304, headers: { etag: '"v1"', "set-cookie": "session=refreshed; Path=/" } }
+      );
+      await get(client, url);
+      const revalidated = await get(client, url);
+      assert.equal(revalidated.response.fromCache, "revalidated");
+      assert.equal(client.cookies?.getCookieHeader(url), "session=refreshed");
+    });
+
     it("Last-Modified: revalidated with If-Modified-Since", async () => {
       await using client = newClient();
       const lastModified = httpDate(-3600_000);

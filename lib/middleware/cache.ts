@@ -304,11 +304,18 @@ class HttpCache {
       };
       await this.#store.updateMeta(meta);
       this.#debug(request, "revalidated", "304 Not Modified", { meta, body: entry.body });
-      return cachedResponse({ meta, body: entry.body }, conditional, {
+      const revalidated = cachedResponse({ meta, body: entry.body }, conditional, {
         fromCache: "revalidated",
         now: Date.now(),
         maxBodySize: this.#options.maxBodySize,
       });
+      // Set-Cookie is never stored, but the 304's own (a refreshed session,
+      // say) must still reach the cookie jar, which sits outside the cache.
+      const raw = response.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) {
+        if (raw[i].toLowerCase() === "set-cookie") revalidated.rawHeaders.push(raw[i], raw[i + 1]);
+      }
+      return revalidated;
     }
     if (staleIfError && isStaleIfErrorStatus(response.status)) {
       await discardBody(response);
