@@ -1,5 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { ChunkedBodyDecoder } from "../lib/http1/chunked_body.ts";
+import { findHeadEnd } from "../lib/http1/response_head.ts";
+import { defaultLimits } from "../lib/limits.ts";
 import { loadCorpus } from "./fuzz/corpus.ts";
 import { runFuzz } from "./fuzz/engine.ts";
 import { Random } from "./fuzz/random.ts";
@@ -41,5 +44,37 @@ describe("fuzz: response parser, Set-Cookie, Cache-Control", () => {
       runFuzz({ seed: 99, count: 60, seconds: 60, targets: recording });
     }
     assert.deepEqual(inputs[0], inputs[1]);
+  });
+});
+
+describe("fuzz findings, kept as regressions", () => {
+  const latin1 = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
+
+  // The LF search ran on past `end` into the stale rest of a connection's
+  // reusable buffer, so a server sending one byte per packet made every read
+  // scan the whole buffer: 64 KiB per byte with the default buffer, and here
+  // (32 MiB of zeros behind the data) minutes instead of milliseconds.
+  // Corpus: valid-22-long-header-line.http, invalid-25-long-chunk-extension.http.
+  it("a head and a chunk-size line fed one byte per read never make the parser scan past the bytes it was given", () => {
+    // Each byte lands in the buffer when it is "read", as from a socket.
+    const buf = new Uint8Array(32 * 1024 * 1024);
+    const head = latin1(`HTTP/1.1 200 OK\r\nX-Long: ${"v".repeat(8000)}\r\n\r\n`);
+    let headEnd = -1;
+    for (let end = 1; end <= head.length && headEnd === -1; end++) {
+      buf[end - 1] = head[end - 1];
+      headEnd = findHeadEnd(buf, 0, end, Math.max(0, end - 4), defaultLimits);
+    }
+    assert.equal(headEnd, head.length);
+
+    buf.fill(0, 0, head.length);
+    const chunk = latin1(`5;ext=${"e".repeat(8000)}\r\nhello`);
+    const decoder = new ChunkedBodyDecoder(defaultLimits);
+    let consumed = 0;
+    for (let end = 1; end <= chunk.length && consumed === 0; end++) {
+      buf[end - 1] = chunk[end - 1];
+      consumed = decoder.step(buf, 0, end);
+    }
+    assert.equal(consumed, chunk.length - 5);
+    assert.equal(decoder.remaining, 5);
   });
 });

@@ -14,7 +14,7 @@
  */
 import { BodyTruncatedError, HeaderTooLargeError, ParseError } from "../errors.ts";
 import type { BodyDecoder, BodyLimits } from "./body.ts";
-import { findSectionEnd, parseFieldLines } from "./field_lines.ts";
+import { findSectionEnd, indexOfLf, parseFieldLines } from "./field_lines.ts";
 import { HEX_VALUE } from "./tokens.ts";
 
 const LF = 0x0a;
@@ -138,8 +138,8 @@ export class ChunkedBodyDecoder implements BodyDecoder {
    */
   private readSizeLine(buf: Uint8Array, at: number, end: number): number {
     const maxLineLength = this.limits.maxLineLength;
-    const lf = buf.indexOf(LF, at + this.scanned);
-    if (lf === -1 || lf >= end) {
+    const lf = indexOfLf(buf, at + this.scanned, end);
+    if (lf === -1) {
       // The unfinished line may end with the CR of its CRLF, hence the + 1.
       if (end - at > maxLineLength + 1) {
         throw new HeaderTooLargeError(`a chunk-size line is longer than ${maxLineLength} bytes`);
@@ -164,9 +164,9 @@ export class ChunkedBodyDecoder implements BodyDecoder {
     while (i < lineEnd && (buf[i] === SP || buf[i] === HTAB)) i++;
     if (i < lineEnd) {
       if (buf[i] !== SEMICOLON) throw new ParseError("invalid chunk size");
-      const cr = buf.indexOf(CR, i);
-      if (cr !== -1 && cr < lineEnd) throw new ParseError("CR not followed by LF in a chunk extension");
-      if (buf.subarray(i, lineEnd).indexOf(0) !== -1) throw new ParseError("NUL byte in a chunk extension");
+      const extension = buf.subarray(i, lineEnd);
+      if (extension.indexOf(CR) !== -1) throw new ParseError("CR not followed by LF in a chunk extension");
+      if (extension.indexOf(0) !== -1) throw new ParseError("NUL byte in a chunk extension");
     }
     if (size === 0) {
       this.state = TRAILERS;

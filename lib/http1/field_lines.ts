@@ -34,6 +34,25 @@ export interface FieldLimits {
 }
 
 /**
+ * The index of the first LF in `buf[from, to)`, or -1. Bytes at and past `to`
+ * are never read: in a connection's reusable buffer they are stale, and a
+ * search that ran on into them could cost the whole buffer on every read (a
+ * peer sending one byte at a time would make each read scan 64 KiB).
+ *
+ * @example
+ * ```ts
+ * import { indexOfLf } from "./field_lines.ts";
+ * const bytes = new TextEncoder().encode("ab\ncd\n");
+ * indexOfLf(bytes, 0, 2); // -1: the LF at 2 is outside [0, 2)
+ * indexOfLf(bytes, 0, 7); // 2
+ * ```
+ */
+export function indexOfLf(buf: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (buf[i] === LF) return i;
+  return -1;
+}
+
+/**
  * Find the empty line that ends a field section in `buf[start, end)`;
  * `what` names the section in error messages. See `findHeadEnd` in
  * `response_head.ts` for the contract.
@@ -66,8 +85,8 @@ export function findSectionEnd(
   // A section whose final LF lies at or past this index is too large anyway.
   const limit = Math.min(end, start + limits.maxHeaderSize);
   while (from < limit) {
-    const lf = buf.indexOf(LF, from);
-    if (lf === -1 || lf >= limit) break;
+    const lf = indexOfLf(buf, from, limit);
+    if (lf === -1) break;
     // RFC 9112 §2.2: a recipient may accept a bare LF as a line terminator.
     const contentEnd = lf > lineStart && buf[lf - 1] === CR ? lf - 1 : lf;
     if (contentEnd === lineStart) return lf + 1;
