@@ -23,6 +23,8 @@ export type { HeaderList, HeadersInit } from "./lib/header_list.ts";
 export type { PoolStats } from "./lib/pool/pool.ts";
 export type { ResolveFunction } from "./lib/pool/resolver.ts";
 export type { Conn, ConnectOptions, TlsConnectOptions, Transport, TransportName } from "./lib/runtime/types.ts";
+export { connReadable, type ConnReadableOptions, connWritable, readAll } from "./lib/runtime/streams.ts";
+export { availableTransports, detectTransport, transportByName } from "./lib/runtime/detect.ts";
 export { type DebugEvent, type DebugSink, formatDebugEvent } from "./lib/debug/debugger.ts";
 export { type DebugLevel, debugLevels, type DebugOption } from "./lib/debug/levels.ts";
 export { defaultLimits, type Limits } from "./lib/limits.ts";

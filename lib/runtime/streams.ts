@@ -9,7 +9,15 @@ import { BodyTooLargeError } from "../errors.ts";
 import { defaultLimits } from "../limits.ts";
 import type { Conn } from "./types.ts";
 
-/** Options of {@link connReadable}. */
+/**
+ * Options of {@link connReadable}.
+ *
+ * @example
+ * ```ts
+ * import type { ConnReadableOptions } from "./streams.ts";
+ * const options: ConnReadableOptions = { chunkSize: 16 * 1024 };
+ * ```
+ */
 export interface ConnReadableOptions {
   /** Buffer size a default (non-BYOB) reader gets per read; default `defaultLimits.readBufferSize`. */
   chunkSize?: number;
