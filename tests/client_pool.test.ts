@@ -22,7 +22,7 @@ describe("pool: keep-alive and connection reuse", () => {
   });
 
   it("a connection the server closed while idle is never handed out", async () => {
-    const server = await startRawServer((request, socket) => {
+    const server = await startRawServer((_request, socket) => {
       socket.write(okResponse("ok"));
       setTimeout(() => socket.end(), 10);
       return null;
