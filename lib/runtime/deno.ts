@@ -22,6 +22,7 @@ interface DenoAddress {
 
 interface DenoConn {
   read(into: Uint8Array): Promise<number | null>;
+  setNoDelay?(noDelay: boolean): void;
   write(bytes: Uint8Array): Promise<number>;
   close(): void;
   readonly localAddr: DenoAddress;
@@ -127,6 +128,8 @@ async function openConn(runtime: DenoLike, options: ConnectOptions, signal: Abor
   } catch (error) {
     throw connectFailed(options, error);
   }
+  // Requests are written whole: never hold a small one back (Nagle).
+  tcp.setNoDelay?.(true);
   const tls = options.tls;
   if (tls === undefined) return new DenoTransportConn(tcp, false, null);
   options.onTcpConnect?.();
