@@ -143,7 +143,7 @@ export async function readSource(source: BodySource, limit: number): Promise<Uin
       grown.set(buffer);
       buffer = grown;
     }
-    const count = await source.read(buffer.subarray(size));
+    const count = await source.read(size === 0 ? buffer : buffer.subarray(size));
     if (count === 0) return size === buffer.length ? buffer : buffer.slice(0, size);
     size += count;
     if (size > limit) {

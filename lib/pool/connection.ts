@@ -391,7 +391,8 @@ export class Connection {
         this.#buf = grown;
       }
     }
-    const filling = this.#conn.read(this.#buf.subarray(this.#end)).then((count) => {
+    const into = this.#end === 0 ? this.#buf : this.#buf.subarray(this.#end);
+    const filling = this.#conn.read(into).then((count) => {
       this.#filling = null;
       if (count === null) this.#eof = true;
       else this.#end += count;
@@ -518,7 +519,7 @@ export class Connection {
     for (;;) {
       if (state.pendingEnd > state.pendingStart) {
         const count = Math.min(into.length, state.pendingEnd - state.pendingStart);
-        into.set(this.#buf.subarray(state.pendingStart, state.pendingStart + count));
+        copyBytes(this.#buf, state.pendingStart, count, into);
         state.pendingStart += count;
         // Finish as soon as the last byte is handed out: the connection is free
         // before the caller asks for the (empty) rest.
@@ -687,6 +688,15 @@ export class Connection {
     this.inFlight.length = 0;
     this.#bodies.clear();
     this.#events.closed(this, unanswered, error);
+  }
+}
+
+/** Copy `count` bytes from `source[from..]` to the start of `into`; a loop beats a view for a few bytes. */
+function copyBytes(source: Uint8Array, from: number, count: number, into: Uint8Array): void {
+  if (count <= 64) {
+    for (let i = 0; i < count; i++) into[i] = source[from + i];
+  } else {
+    into.set(source.subarray(from, from + count));
   }
 }
 
