@@ -40,6 +40,12 @@ export interface BodySource {
   cancel(reason?: unknown): void;
   /** Total body bytes when known in advance (Content-Length), else null. */
   readonly length: number | null;
+  /**
+   * Optional: the next piece of the body as it was produced, handed over
+   * (the caller owns it), or null at the end. Sources that produce their own
+   * buffers (a decoder) offer it so that reading a whole body copies nothing.
+   */
+  next?(): Promise<Uint8Array | null>;
 }
 
 /** A source with no bytes. */
@@ -132,6 +138,7 @@ export async function readSource(source: BodySource, limit: number): Promise<Uin
     source.cancel(error);
     throw error;
   }
+  if (source.next !== undefined) return await readPieces(source, source.next.bind(source), limit);
   let buffer = new Uint8Array(source.length ?? 16 * 1024);
   let size = 0;
   for (;;) {
@@ -152,6 +159,33 @@ export async function readSource(source: BodySource, limit: number): Promise<Uin
       throw error;
     }
   }
+}
+
+/** Collect a source's own pieces and join them once (no copy at all for a single piece). */
+async function readPieces(
+  source: BodySource,
+  next: () => Promise<Uint8Array | null>,
+  limit: number,
+): Promise<Uint8Array> {
+  const pieces: Uint8Array[] = [];
+  let size = 0;
+  for (let piece = await next(); piece !== null; piece = await next()) {
+    size += piece.length;
+    if (size > limit) {
+      const error = new BodyTooLargeError(limit);
+      source.cancel(error);
+      throw error;
+    }
+    pieces.push(piece);
+  }
+  if (pieces.length === 1) return pieces[0];
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const piece of pieces) {
+    joined.set(piece, offset);
+    offset += piece.length;
+  }
+  return joined;
 }
 
 /**

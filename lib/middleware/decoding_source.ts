@@ -14,9 +14,9 @@ import { Adler32 } from "./adler32.ts";
 /**
  * Compressed bytes given to the decoder per step. Deflate expands at most
  * about 1032 times, and some runtimes (Deno) emit a step's whole output as
- * one chunk: 4 KiB in means at most about 4 MiB out at once.
+ * one chunk: 16 KiB in means at most about 16 MiB out at once.
  */
-const INPUT_CHUNK = 4096;
+const INPUT_CHUNK = 16 * 1024;
 
 const EMPTY = new Uint8Array(0);
 
@@ -97,20 +97,34 @@ export class DecodingSource implements BodySource {
 
   /** Fill `into` with decoded bytes; 0 once the body has ended. */
   async read(into: Uint8Array): Promise<number> {
+    if (!(await this.#produce())) return 0;
+    const count = Math.min(into.length, this.#output.length);
+    into.set(this.#output.subarray(0, count));
+    this.#output = this.#output.subarray(count);
+    return count;
+  }
+
+  /** The next decoded piece, handed over whole (no copy), or null at the end. */
+  async next(): Promise<Uint8Array | null> {
+    if (!(await this.#produce())) return null;
+    const piece = this.#output;
+    this.#output = EMPTY;
+    return piece;
+  }
+
+  /** Decode until some output is waiting; false at the end of the body. */
+  async #produce(): Promise<boolean> {
     try {
       while (this.#output.length === 0) {
         if (this.#error !== undefined) throw this.#error;
-        if (this.#ended) return 0;
+        if (this.#ended) return false;
         if (this.#reader === undefined) await this.#open();
         else await this.#step();
       }
     } catch (error) {
       throw this.#fail(error);
     }
-    const count = Math.min(into.length, this.#output.length);
-    into.set(this.#output.subarray(0, count));
-    this.#output = this.#output.subarray(count);
-    return count;
+    return true;
   }
 
   /** Stop decoding and cancel the inner source (frees or closes the connection). */
