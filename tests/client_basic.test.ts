@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Client, HttpClientError } from "../mod.ts";
+import { availableTransports, Client, HttpClientError } from "../mod.ts";
 import { startHttpServer, type HttpTestServer } from "./servers/http.ts";
 import { okResponse, startRawServer } from "./servers/raw_http.ts";
 
@@ -44,6 +44,17 @@ describe("client: requests and responses", () => {
     assert.equal(await response.text(), "hello /page");
     assert.equal(response.url, `${server.url}/page`);
   });
+
+  for (const transport of availableTransports()) {
+    it(`the ${transport} transport, chosen with the transport option, serves requests on this runtime`, async () => {
+      await using client = new Client({ transport });
+      for (let i = 0; i < 3; i++) {
+        const response = await client.request({ url: `${server.url}/t` });
+        assert.equal(await response.text(), "hello /t");
+      }
+      assert.equal(client.stats.connectionsOpened, 1);
+    });
+  }
 
   it("host, port, https and path work instead of a URL", async () => {
     await using client = new Client();
