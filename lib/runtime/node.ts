@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { connect as netConnect, type Socket } from "node:net";
+import { connect as netConnect, type NetConnectOpts, type Socket } from "node:net";
 import {
   checkServerIdentity,
   connect as tlsConnect,
@@ -66,14 +66,39 @@ function tlsOptions(options: ConnectOptions): TlsSocketOptions {
   return result;
 }
 
+/**
+ * On Node itself, plain TCP sockets read with `onread` into one shared
+ * buffer: a read takes up to 256 KiB at once (a 'data' event carries at most
+ * 64 KiB in a fresh Buffer), and the bytes go straight to a waiting reader.
+ * The buffer can be shared because the callback copies everything out before
+ * it returns. Deno's and Bun's node:net are only fallbacks here: they keep
+ * 'data' events.
+ */
+const onNode = (globalThis as { Deno?: unknown; Bun?: unknown }).Deno === undefined &&
+  (globalThis as { Bun?: unknown }).Bun === undefined;
+const sharedReadBuffer = onNode ? new Uint8Array(256 * 1024) : undefined;
+/** The queue each socket's `onread` callback feeds, set when its Conn is built. */
+const onreadQueues = new WeakMap<Socket, ReceiveQueue>();
+
+function tcpOptions(options: ConnectOptions): NetConnectOpts {
+  const result: NetConnectOpts = { host: options.host, port: options.port };
+  if (options.localAddress !== undefined) result.localAddress = options.localAddress;
+  if (sharedReadBuffer !== undefined) {
+    result.onread = {
+      buffer: sharedReadBuffer,
+      callback(this: Socket, count: number, buffer: Uint8Array): boolean {
+        onreadQueues.get(this)?.push(buffer.subarray(0, count), true);
+        return true;
+      },
+    };
+  }
+  return result;
+}
+
 function openConn(options: ConnectOptions, signal: AbortSignal): Promise<NodeConn> {
   return new Promise<NodeConn>((resolve, reject) => {
     const secure = options.tls !== undefined;
-    const socket: Socket = secure ? tlsConnect(tlsOptions(options)) : netConnect(
-      options.localAddress === undefined
-        ? { host: options.host, port: options.port }
-        : { host: options.host, port: options.port, localAddress: options.localAddress },
-    );
+    const socket: Socket = secure ? tlsConnect(tlsOptions(options)) : netConnect(tcpOptions(options));
     const ready = secure ? "secureConnect" : "connect";
     // A TLS socket emits "connect" once TCP is up, before its handshake.
     if (secure && options.onTcpConnect !== undefined) socket.once("connect", options.onTcpConnect);
@@ -140,7 +165,8 @@ class NodeConn implements Conn {
     socket.setNoDelay(true);
     const alpn = (socket as { alpnProtocol?: string | false | null }).alpnProtocol;
     if (typeof alpn === "string") this.alpnProtocol = alpn;
-    socket.on("data", (chunk: Uint8Array) => this.#received.push(chunk));
+    if (!secure && sharedReadBuffer !== undefined) onreadQueues.set(socket, this.#received);
+    else socket.on("data", (chunk: Uint8Array) => this.#received.push(chunk));
     socket.on("end", () => this.#received.end());
     socket.on("error", (error: Error) => this.#received.fail(socketFailed(error)));
     socket.on("close", () => this.#received.end());

@@ -62,19 +62,23 @@ export class ReceiveQueue {
     return this.#size;
   }
 
-  /** Take a received chunk; the queue keeps a reference, so the caller must not reuse it. */
-  push(chunk: Uint8Array): void {
+  /**
+   * Take a received chunk. The queue keeps a reference to what it cannot hand
+   * to a waiting reader at once, unless `reused` says the caller will reuse
+   * the chunk's memory: then it keeps a copy.
+   */
+  push(chunk: Uint8Array, reused = false): void {
     if (this.#ended || chunk.length === 0) return;
     const into = this.#waiting;
     if (into !== undefined) {
       // A reader waits, so nothing is queued: copy straight into its buffer.
       const count = Math.min(chunk.length, into.length);
       into.set(count === chunk.length ? chunk : chunk.subarray(0, count));
-      if (count < chunk.length) this.#append(chunk.subarray(count));
+      if (count < chunk.length) this.#append(reused ? chunk.slice(count) : chunk.subarray(count));
       this.#settle(count);
       return;
     }
-    this.#append(chunk);
+    this.#append(reused ? chunk.slice() : chunk);
   }
 
   /** The peer finished sending (EOF): reads resolve `null` once the queue is empty. */
