@@ -8,7 +8,7 @@
  *        [--pipelining D] [--inflight N] [--every S]` (bun: `bun run scripts/soak.ts`;
  *        node: `node build/bench/scripts/soak.js` after `scripts/build_bench.ts`).
  * Defaults: 1,000,000 requests or 300 s, whichever first; 50 connections,
- * pipelining 10, 500 requests in flight, a sample every 5 s.
+ * pipelining 10, 500 requests in flight, a sample every 2 s.
  * @module
  */
 import { dirname, extname, join } from "node:path";
@@ -40,7 +40,7 @@ const { values } = parseArgs({
     connections: { type: "string", default: "50" },
     pipelining: { type: "string", default: "10" },
     inflight: { type: "string", default: "500" },
-    every: { type: "string", default: "5" },
+    every: { type: "string", default: "2" },
   },
 });
 const totalRequests = Number(values.requests);
@@ -71,7 +71,7 @@ const samples: Sample[] = [];
 console.log(
   `soak on ${runtimeVersion()}: ${url}, up to ${
     totalRequests.toLocaleString("en-US")
-  } requests or ${seconds} s`,
+  } requests or ${seconds} s\n`,
 );
 console.log("| seconds | requests | req/s | RSS MiB | heap MiB |");
 console.log("| ---: | ---: | ---: | ---: | ---: |");
