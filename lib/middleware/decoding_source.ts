@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { BodySource } from "../body_source.ts";
+import { type BodySource, bytesSource } from "../body_source.ts";
+import { inflateWhole } from "../runtime/inflate.ts";
 import { AbortError, BodyTooLargeError, DecompressError, HttpClientError } from "../errors.ts";
 import { Adler32 } from "./adler32.ts";
 
@@ -17,6 +18,15 @@ import { Adler32 } from "./adler32.ts";
  * one chunk: 16 KiB in means at most about 16 MiB out at once.
  */
 const INPUT_CHUNK = 16 * 1024;
+
+/**
+ * A whole body read at once (`bytes()`, `text()`, `json()`) whose compressed
+ * length is known and at most this is decoded in one zlib call (much faster
+ * than a stream pass)...
+ */
+const WHOLE_INPUT_LIMIT = 1024 * 1024;
+/** ...producing at most this much at once; a larger output goes the streamed way. */
+const WHOLE_OUTPUT_LIMIT = 32 * 1024 * 1024;
 
 const EMPTY = new Uint8Array(0);
 
@@ -67,7 +77,8 @@ function isZlibHeader(first: number, second: number): boolean {
 export class DecodingSource implements BodySource {
   /** The decoded length is not known in advance. */
   readonly length = null;
-  readonly #inner: BodySource;
+  #inner: BodySource;
+  #wholeTried = false;
   readonly #options: DecodingOptions;
   #writer: WritableStreamDefaultWriter<BufferSource> | undefined;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -106,6 +117,11 @@ export class DecodingSource implements BodySource {
 
   /** The next decoded piece, handed over whole (no copy), or null at the end. */
   async next(): Promise<Uint8Array | null> {
+    if (!this.#wholeTried) {
+      this.#wholeTried = true;
+      const whole = await this.#decodeWhole();
+      if (whole !== undefined) return whole;
+    }
     if (!(await this.#produce())) return null;
     const piece = this.#output;
     this.#output = EMPTY;
@@ -131,6 +147,49 @@ export class DecodingSource implements BodySource {
   cancel(reason?: unknown): void {
     this.#error ??= reason ?? new AbortError("response body cancelled");
     this.#teardown(reason);
+  }
+
+  /**
+   * Decode a small body of known length in one zlib call. Undefined when it
+   * does not apply (unknown or large length, a format zlib lacks here, or an
+   * output over the one-call cap below the limit): the streamed way goes on,
+   * over the input already read.
+   */
+  async #decodeWhole(): Promise<Uint8Array | null | undefined> {
+    const length = this.#inner.length;
+    if (length === null || length > WHOLE_INPUT_LIMIT || this.#reader !== undefined || this.#ended) return undefined;
+    const input = new Uint8Array(length);
+    let size = 0;
+    try {
+      while (size < length) {
+        const count = await this.#inner.read(input.subarray(size));
+        if (count === 0) break;
+        size += count;
+      }
+    } catch (error) {
+      throw this.#fail(error);
+    }
+    if (size === 0) {
+      this.#ended = true;
+      return null;
+    }
+    let format = this.#options.format;
+    if (format === "deflate" && !(size >= 2 && isZlibHeader(input[0], input[1]))) format = "deflate-raw";
+    const cap = Math.min(this.#options.limit, WHOLE_OUTPUT_LIMIT);
+    const output = inflateWhole(format, input.subarray(0, size), cap);
+    if (output === "corrupt") {
+      throw this.#fail(new DecompressError(`corrupt or truncated ${this.#options.coding} data`));
+    }
+    if (output === "too-large" && cap === this.#options.limit) {
+      throw this.#fail(new BodyTooLargeError(this.#options.limit));
+    }
+    if (output === null || output === "too-large") {
+      this.#inner = bytesSource(input.subarray(0, size));
+      return undefined;
+    }
+    this.#decoded = output.length;
+    this.#ended = true;
+    return output;
   }
 
   /** Read the first input, pick the decoder (sniffing deflate), start it. */
