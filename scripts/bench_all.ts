@@ -5,12 +5,14 @@
  * `bench/results/<date>-<time>-<host>-<mode>.{md,json}`.
  *
  * Usage: `deno task bench [--quick | --scaling] [--runtimes deno,bun,node] [--no-save] [bench.ts options]`
- * (`deno task bench:quick`, `deno task bench:scaling`). Builds the npm
- * package and the Node copy of the benchmark first when Node is in the run.
+ * (`deno task bench:quick`, `deno task bench:scaling`). Measures a copy of
+ * the library and scripts taken at the start (`build/bench-snapshot/`), and
+ * compiles the Node copy of the benchmark there first when Node is in the run.
  * @module
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { type BenchRun, runMarkdown, type RuntimeReport } from "./bench/report.ts";
 import type { Mode } from "./bench/plan.ts";
@@ -22,11 +24,6 @@ const bin = (name: string) => {
   const local = join(root, "node_modules", ".bin", name);
   return existsSync(local) ? local : name;
 };
-
-function run(command: string, args: string[]): number {
-  const result = spawnSync(command, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-  return result.status ?? 1;
-}
 
 const args = [...Deno.args];
 function takeOption(name: string): string | undefined {
@@ -45,25 +42,51 @@ const runtimes = (takeOption("--runtimes") ?? "deno,bun,node").split(",") as Run
 const save = !takeFlag("--no-save");
 const mode: Mode = args.includes("--scaling") ? "scaling" : args.includes("--quick") ? "quick" : "full";
 const started = new Date();
+const git = (...gitArgs: string[]) =>
+  spawnSync("git", gitArgs, { cwd: root, encoding: "utf8" }).stdout.trim();
+const revision = git("rev-parse", "--short", "HEAD") +
+  (git("status", "--porcelain", "--", "lib", "mod.ts") === "" ? "" : " with uncommitted changes in lib/");
+const loadAtStart = loadavg()[0];
 
-const nodeBench = join(root, "build", "bench", "scripts", "bench.js");
-if (runtimes.includes("node")) {
-  if (run(Deno.execPath(), ["run", "-A", "scripts/build_npm.ts"]) !== 0) Deno.exit(1);
-  if (run(Deno.execPath(), ["run", "-A", "scripts/build_bench.ts"]) !== 0) Deno.exit(1);
+/**
+ * A copy of the library and the scripts to measure: a full run takes many
+ * minutes, and edits made meanwhile must not change the code under test
+ * halfway (or between runtimes).
+ */
+function snapshot(): string {
+  const dir = join(root, "build", "bench-snapshot");
+  rmSync(dir, { recursive: true, force: true });
+  for (
+    const path of ["mod.ts", "lib", "scripts", "deno.json", "package.json", join("tests", "fixtures", "tls")]
+  ) {
+    cpSync(join(root, path), join(dir, path), { recursive: true });
+  }
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  return dir;
 }
-const useNodeServer = existsSync(join(root, "build", "bench", "scripts", "bench", "server.js"));
+
+const source = snapshot();
+const nodeBuild = join(source, "build", "bench", "scripts");
+if (runtimes.includes("node")) {
+  const built = spawnSync(Deno.execPath(), ["run", "-A", join(source, "scripts", "build_bench.ts")], {
+    cwd: source,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (built.status !== 0) Deno.exit(1);
+}
+const useNodeServer = existsSync(join(nodeBuild, "bench", "server.js"));
 const serverCommand = useNodeServer
-  ? [bin("node"), join(root, "build", "bench", "scripts", "bench", "server.js")]
-  : [Deno.execPath(), "run", "-A", join(root, "scripts", "bench", "server.ts")];
+  ? [bin("node"), join(nodeBuild, "bench", "server.js")]
+  : [Deno.execPath(), "run", "-A", join(source, "scripts", "bench", "server.ts")];
 const serverVersion = useNodeServer
   ? `node ${spawnSync(bin("node"), ["--version"], { encoding: "utf8" }).stdout.trim()}`
   : `deno ${Deno.version.deno}`;
 const { servers, stop } = await startServers(serverCommand);
 
 const commands: Record<RuntimeName, string[]> = {
-  deno: [Deno.execPath(), "run", "-A", join(root, "scripts", "bench.ts")],
-  bun: [bin("bun"), "run", join(root, "scripts", "bench.ts")],
-  node: [bin("node"), nodeBench],
+  deno: [Deno.execPath(), "run", "-A", join(source, "scripts", "bench.ts")],
+  bun: [bin("bun"), "run", join(source, "scripts", "bench.ts")],
+  node: [bin("node"), join(nodeBuild, "bench.js")],
 };
 const reports: RuntimeReport[] = [];
 const scratch = join(root, "build", "bench-results");
@@ -82,7 +105,7 @@ try {
       "--json",
       json,
     ], {
-      cwd: root,
+      cwd: source,
       stdio: ["ignore", "ignore", "inherit"],
     });
     if (result.status !== 0 || !existsSync(json)) {
@@ -102,6 +125,8 @@ const benchRun: BenchRun = {
   mode,
   machine,
   server: serverVersion,
+  revision,
+  load: [loadAtStart, loadavg()[0]],
   reports,
 };
 const markdown = runMarkdown(benchRun);

@@ -1,24 +1,22 @@
 /**
- * Compiles the benchmark scripts to JavaScript for Node 20 (which cannot run
- * TypeScript) into `build/bench/`, and points their imports of the library at
- * the npm build in `npm/esm/`, so Node measures the package users install.
+ * Compiles the benchmark scripts, and the library they import, to JavaScript
+ * for Node 20 (which cannot run TypeScript) into `build/bench/`, with the
+ * compiler options of the npm build (`build_npm_options.ts`): Node runs the
+ * same JavaScript the npm package ships. The library is compiled here rather
+ * than imported from `npm/esm/`, because test runs rebuild `npm/` and would
+ * pull it away from under a benchmark running at the same time.
  *
- * Usage: `deno run -A scripts/build_bench.ts` (after `deno task build:npm`).
+ * Usage: `deno run -A scripts/build_bench.ts`; then `node build/bench/scripts/bench.js`.
  * @module
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { compilerOptions } from "./build_npm_options.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "build", "bench");
 const tsc = join(root, "node_modules", ".bin", "tsc");
-const npmEsm = join(root, "npm", "esm");
-if (!existsSync(join(npmEsm, "mod.js"))) {
-  console.error("npm/esm/mod.js is missing: run `deno task build:npm` first");
-  Deno.exit(1);
-}
 
 rmSync(out, { recursive: true, force: true });
 const tsconfig = {
@@ -30,31 +28,4 @@ mkdirSync(join(root, "build"), { recursive: true });
 writeFileSync(tsconfigPath, JSON.stringify(tsconfig, null, 2));
 const result = spawnSync(tsc, ["-p", tsconfigPath], { stdio: "inherit" });
 if (result.status !== 0) Deno.exit(result.status ?? 1);
-
-// The library compiled along with the scripts is dropped: they must use npm/esm.
-const builtLibrary = [join(out, "lib"), join(out, "mod.js")];
-
-function* jsFiles(dir: string): Generator<string> {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* jsFiles(path);
-    else if (name.endsWith(".js")) yield path;
-  }
-}
-
-for (const file of jsFiles(join(out, "scripts"))) {
-  const source = readFileSync(file, "utf8");
-  const rewritten = source.replace(
-    /(from\s*|import\s*\(\s*)(["'])(\.{1,2}\/[^"']+)\2/g,
-    (whole, prefix, quote, spec) => {
-      const target = join(dirname(file), spec);
-      if (!builtLibrary.some((path) => target === path || target.startsWith(path + "/"))) return whole;
-      let newSpec = relative(dirname(file), join(npmEsm, relative(out, target)));
-      if (!newSpec.startsWith(".")) newSpec = "./" + newSpec;
-      return `${prefix}${quote}${newSpec}${quote}`;
-    },
-  );
-  if (rewritten !== source) writeFileSync(file, rewritten);
-}
-for (const path of builtLibrary) rmSync(path, { recursive: true, force: true });
-console.log("built the benchmark into build/bench/ (library imports point at npm/esm/)");
+console.log("built the benchmark and the library into build/bench/");

@@ -356,7 +356,9 @@ export function scalingTable(report: RuntimeReport): string {
  */
 export function runtimeSection(report: RuntimeReport, withMethod = true): string {
   const how = withMethod
-    ? `\n${report.runs} runs per cell and client, each ${report.duration / 1000} s after a ` +
+    ? `\n${report.runs} run${report.runs === 1 ? "" : "s"} per cell and client, each ${
+      report.duration / 1000
+    } s after a ` +
       `${report.warmup / 1000} s warmup in a fresh process; medians shown.\n`
     : "";
   const table = report.mode === "scaling" ? scalingTable(report) : runtimeTable(report);
@@ -387,6 +389,10 @@ export interface BenchRun {
   machine: MachineInfo;
   /** The server process's runtime, e.g. "node v20.20.2". */
   server: string;
+  /** The library measured: git commit, and whether lib/ or mod.ts had uncommitted changes. */
+  revision: string;
+  /** 1-minute load average of the machine at the start and at the end (other work competes for the cores). */
+  load: [number, number];
   /** One report per runtime, in the order run. */
   reports: RuntimeReport[];
 }
@@ -409,7 +415,9 @@ export function runMarkdown(run: BenchRun): string {
   const first = run.reports[0];
   const method = first === undefined
     ? ""
-    : `${first.runs} runs per cell and client, each ${first.duration / 1000} s ` +
+    : `${first.runs} run${first.runs === 1 ? "" : "s"} per cell and client, each ${
+      first.duration / 1000
+    } s ` +
       `counted after a ${
         first.warmup / 1000
       } s warmup, each in a fresh process; clients alternate run by run; ` +
@@ -417,9 +425,10 @@ export function runMarkdown(run: BenchRun): string {
   const lines = [
     `# HTTP/1.1 client benchmark (${run.mode}), ${run.date}`,
     "",
-    `- Command: \`${run.command}\``,
+    `- Command: \`${run.command}\`, library at ${run.revision}`,
     `- Machine: ${machine.cpu}, ${machine.cores} cores, host \`${machine.host}\`; ${pinning}`,
     `- Runtimes: ${run.reports.map((r) => r.version).join(", ")}; servers run on ${run.server}`,
+    `- Load average (1 min) at the start and the end: ${run.load.map((l) => l.toFixed(2)).join(", ")}`,
     `- Method: ${method}`,
     "",
   ];
