@@ -65,7 +65,7 @@ const variantFilePattern = /^[0-9a-f]{64}$/;
  * @example
  * ```ts
  * import { FileCacheStore } from "./file_store.ts";
- * const store = new FileCacheStore({ dir: await Deno.makeTempDir() });
+ * const store = new FileCacheStore({ dir: "./http-cache" });
  * const meta = {
  *   key: "http://example.com/", url: "http://example.com/", method: "GET",
  *   status: 200, statusText: "OK", headers: [], requestTime: 0, responseTime: 0, varyValues: {},
