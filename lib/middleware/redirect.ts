@@ -85,11 +85,10 @@ export function redirectMiddleware(options: RedirectOptions): Middleware {
   return async (request, next) => {
     const mode = request.redirect ?? options.redirect;
     if (mode === "manual") return next(request);
-    // The caller's headers, before any inner layer adds its own to a copy.
-    const callerHeaders = request.headers.slice();
     const response = await next(request);
     if (!isRedirect(response)) return response;
-    return follow(request, response, next, { ...options, redirect: mode }, callerHeaders);
+    // The caller's headers: inner layers add theirs to copies, never to this list.
+    return follow(request, response, next, { ...options, redirect: mode }, request.headers);
   };
 }
 
