@@ -17,6 +17,7 @@ interface Counts {
 }
 
 const root = new URL("..", import.meta.url).pathname;
+const RUN_TIMEOUT_MS = 20 * 60 * 1000;
 const reports = join(root, "build", "reports");
 mkdirSync(reports, { recursive: true });
 const bin = (name: string) => {
@@ -30,7 +31,8 @@ function testFiles(dir: string, suffix: string): string[] {
 
 function run(command: string, args: string[]): number {
   console.log(`\n$ ${[command, ...args].join(" ")}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+  // A hung test must not hang CI: each runtime's run is killed after this long.
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", timeout: RUN_TIMEOUT_MS, killSignal: "SIGKILL" });
   if (result.error) console.error(result.error.message);
   return result.status ?? 1;
 }
@@ -86,6 +88,7 @@ function runNode(): Counts {
   const status = run("node", [
     "--test",
     "--test-concurrency=1",
+    "--test-timeout=120000",
     "--test-reporter=spec",
     "--test-reporter-destination=stdout",
     "--test-reporter=junit",
