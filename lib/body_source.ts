@@ -83,45 +83,6 @@ export function bytesSource(bytes: Uint8Array): BodySource {
 }
 
 /**
- * A source over a byte `ReadableStream` (used where a Web Streams transform,
- * such as `DecompressionStream`, produces the body).
- *
- * @example
- * ```ts
- * import { streamSource } from "./body_source.ts";
- * const source = streamSource(new Blob(["hi"]).stream());
- * ```
- */
-export function streamSource(stream: ReadableStream<Uint8Array>, length: number | null = null): BodySource {
-  const reader = stream.getReader();
-  let pending: Uint8Array | null = null;
-  let done = false;
-  return {
-    async read(into) {
-      while (pending === null || pending.length === 0) {
-        if (done) return 0;
-        const result = await reader.read();
-        if (result.done) {
-          done = true;
-          return 0;
-        }
-        pending = result.value;
-      }
-      const count = Math.min(into.length, pending.length);
-      into.set(pending.subarray(0, count));
-      pending = pending.subarray(count);
-      return count;
-    },
-    cancel(reason) {
-      if (done) return;
-      done = true;
-      reader.cancel(reason).catch(() => {});
-    },
-    length,
-  };
-}
-
-/**
  * Read a whole source into one buffer. When the length is known the buffer is
  * allocated once; otherwise it grows by doubling. Past `limit` bytes the
  * source is cancelled and `BodyTooLargeError` thrown.
