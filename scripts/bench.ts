@@ -19,7 +19,7 @@
  *   --duration S         counted seconds per run (quick 0.5, full 2, scaling 1)
  *   --warmup S           seconds before counting (quick 0.2, full 0.5, scaling 0.5)
  *   --clients a,b        only these clients (ours, ours-p10, fetch, undici, undici-p10, node-http, raw-*)
- *   --cells raw-13:50,.. only these cells (server:connections)
+ *   --cells raw-13:50,.. only these cells: server:connections (--scaling: server:connections:inflight)
  *   --no-memory          skip the memory per idle connection / queued request (run in full mode)
  *   --memory             measure memory in quick mode too
  *   --profile DIR        write a CPU profile of each counted window into DIR
@@ -134,9 +134,10 @@ function parseCells(text: string | undefined, mode: Mode): Cell[] {
   const wanted = text.split(",").map((part) => part.trim());
   return cells.filter((cell) =>
     wanted.some((want) => {
-      const [server, connections] = want.split(":");
+      const [server, connections, inflight] = want.split(":");
       return server === cell.server &&
-        (connections === undefined || Number(connections) === cell.connections);
+        (connections === undefined || Number(connections) === cell.connections) &&
+        (inflight === undefined || Number(inflight) === cell.inflight);
     })
   );
 }
