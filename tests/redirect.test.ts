@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Client, type DebugEvent, HttpClientError } from "../mod.ts";
 import { type HttpTestServer, startHttpServer } from "./servers/http.ts";
-import { type HttpsTestServer, startHttpsServer } from "./servers/https.ts";
-import { caCert } from "./servers/fixtures.ts";
+import { caCert, certificates } from "./servers/fixtures.ts";
 
 function code(error: unknown): string {
   return error instanceof HttpClientError ? error.code : String(error);
@@ -83,7 +82,7 @@ function to(base: string, status: number, location: string, extra = ""): string 
 describe("redirects", () => {
   let a: HttpTestServer;
   let b: HttpTestServer;
-  let secure: HttpsTestServer;
+  let secure: HttpTestServer;
   let seenA: Seen[];
   let seenB: Seen[];
 
@@ -92,9 +91,9 @@ describe("redirects", () => {
     seenB = [];
     a = await startHttpServer(routes(seenA));
     b = await startHttpServer(routes(seenB));
-    secure = await startHttpsServer((_request, response) => {
+    secure = await startHttpServer((_request, response) => {
       response.writeHead(302, { location: `${a.url}/echo/plain`, "content-length": "0" }).end();
-    });
+    }, { tls: certificates.server });
   });
   after(async () => {
     await a.close();

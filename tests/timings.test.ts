@@ -2,8 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Client, type Timings } from "../mod.ts";
 import { type HttpTestServer, startHttpServer } from "./servers/http.ts";
-import { type HttpsTestServer, startHttpsServer } from "./servers/https.ts";
-import { caCert } from "./servers/fixtures.ts";
+import { caCert, certificates } from "./servers/fixtures.ts";
 
 const phases = ["queued", "dns", "connect", "tls", "sent", "firstByte", "done"] as const;
 
@@ -13,17 +12,22 @@ function assertOrdered(timings: Timings): void {
   for (const phase of phases) {
     const value = timings[phase];
     if (value === undefined) continue;
-    assert.ok(Number.isFinite(value) && value >= previous, `${phase} (${value}) comes after ${previous}: ${JSON.stringify(timings)}`);
+    assert.ok(
+      Number.isFinite(value) && value >= previous,
+      `${phase} (${value}) comes after ${previous}: ${JSON.stringify(timings)}`,
+    );
     previous = value;
   }
 }
 
 describe("timings", () => {
   let server: HttpTestServer;
-  let secure: HttpsTestServer;
+  let secure: HttpTestServer;
   before(async () => {
     server = await startHttpServer((request, response) => response.end(`body of ${request.url}`));
-    secure = await startHttpsServer((request, response) => response.end(`secure ${request.url}`));
+    secure = await startHttpServer((request, response) => response.end(`secure ${request.url}`), {
+      tls: certificates.server,
+    });
   });
   after(async () => {
     await server.close();
@@ -54,7 +58,9 @@ describe("timings", () => {
     assert.equal(timings.dns, undefined);
     assert.equal(timings.connect, undefined);
     assert.equal(timings.tls, undefined);
-    for (const phase of ["queued", "sent", "firstByte", "done"] as const) assert.equal(typeof timings[phase], "number");
+    for (const phase of ["queued", "sent", "firstByte", "done"] as const) {
+      assert.equal(typeof timings[phase], "number");
+    }
     assertOrdered(timings);
   });
 
@@ -69,10 +75,14 @@ describe("timings", () => {
 
   it("a request that waited in the queue leaves it before its connection work starts", async () => {
     await using client = new Client({ maxConnPerTarget: 1, maxPipelinedRequests: 0 });
-    const responses = await Promise.all([1, 2, 3].map((i) => client.request({ url: `${server.url}/q${i}` }).then(async (response) => {
-      await response.text();
-      return response;
-    })));
+    const responses = await Promise.all(
+      [1, 2, 3].map((i) =>
+        client.request({ url: `${server.url}/q${i}` }).then(async (response) => {
+          await response.text();
+          return response;
+        })
+      ),
+    );
     for (const response of responses) {
       assert.equal(typeof response.timings.queued, "number");
       assertOrdered(response.timings);

@@ -1,8 +1,10 @@
 /**
- * A node:http test server on 127.0.0.1 that counts connections, requests,
- * peak concurrency and the source address of each connection.
+ * A node:http (or, with `tls`, node:https) test server on 127.0.0.1 that
+ * counts connections, requests, peak concurrency and the source address of
+ * each connection.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 
 export interface HttpTestServer {
@@ -21,15 +23,29 @@ export interface HttpTestServer {
 
 export type Handler = (request: IncomingMessage, response: ServerResponse, body: Buffer) => void;
 
+/** Options of {@link startHttpServer}. */
+export interface HttpTestServerOptions {
+  /** Serve https with this certificate and key (e.g. `certificates.server` from ./fixtures.ts). */
+  tls?: { cert: string; key: string };
+}
+
 /** Start a server; the handler gets the whole request body. */
-export async function startHttpServer(handler: Handler, host = "127.0.0.1"): Promise<HttpTestServer> {
+export async function startHttpServer(
+  handler: Handler,
+  options: HttpTestServerOptions = {},
+): Promise<HttpTestServer> {
   const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
+  const listener: RequestListener = (request, response) => {
     state.requests++;
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => handler(request, response, Buffer.concat(chunks)));
-  });
+  };
+  const server = options.tls === undefined
+    ? createServer(listener)
+    : createHttpsServer(options.tls, listener);
+  // A client that refuses the certificate is a test's expected outcome, not a server error.
+  server.on("tlsClientError", () => {});
   const state: HttpTestServer = {
     port: 0,
     url: "",
@@ -50,8 +66,8 @@ export async function startHttpServer(handler: Handler, host = "127.0.0.1"): Pro
     state.peakConnections = Math.max(state.peakConnections, sockets.size);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   state.port = (server.address() as AddressInfo).port;
-  state.url = `http://${host}:${state.port}`;
+  state.url = `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${state.port}`;
   return state;
 }
