@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { OpenSockets } from "./open_sockets.ts";
 
 /** The running site and what it counted. */
 export interface ExampleSite {
@@ -98,7 +99,7 @@ function route(site: ExampleSite, request: IncomingMessage, response: ServerResp
 
 /** Start the site on 127.0.0.1. */
 export async function startExampleSite(): Promise<ExampleSite> {
-  const sockets = new Set<Socket>();
+  const sockets = new OpenSockets();
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -106,7 +107,6 @@ export async function startExampleSite(): Promise<ExampleSite> {
   });
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
   });
   const site: ExampleSite = {
     url: "",
@@ -115,10 +115,7 @@ export async function startExampleSite(): Promise<ExampleSite> {
     cachedHits: 0,
     remoteAddresses: new Set(),
     close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+      sockets.closeServer(server),
   };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   site.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

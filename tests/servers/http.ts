@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import { OpenSockets } from "./open_sockets.ts";
 
 export interface HttpTestServer {
   port: number;
@@ -34,7 +35,7 @@ export async function startHttpServer(
   handler: Handler,
   options: HttpTestServerOptions = {},
 ): Promise<HttpTestServer> {
-  const sockets = new Set<Socket>();
+  const sockets = new OpenSockets();
   const listener: RequestListener = (request, response) => {
     state.requests++;
     const chunks: Buffer[] = [];
@@ -54,17 +55,13 @@ export async function startHttpServer(
     peakConnections: 0,
     remoteAddresses: [],
     close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+      sockets.closeServer(server),
   };
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     state.connections++;
     state.remoteAddresses.push(socket.remoteAddress ?? "");
     state.peakConnections = Math.max(state.peakConnections, sockets.size);
-    socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   state.port = (server.address() as AddressInfo).port;

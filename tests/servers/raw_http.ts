@@ -5,6 +5,7 @@
  */
 import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
+import { OpenSockets } from "./open_sockets.ts";
 
 export interface RawRequest {
   method: string;
@@ -93,7 +94,7 @@ export async function startRawServer(
   script: (request: RawRequest, socket: Socket) => RawReply | Promise<RawReply>,
   host = "127.0.0.1",
 ): Promise<RawTestServer> {
-  const sockets = new Set<Socket>();
+  const sockets = new OpenSockets();
   const state: RawTestServer = {
     port: 0,
     url: "",
@@ -104,16 +105,12 @@ export async function startRawServer(
     },
     remoteAddresses: [],
     close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+      sockets.closeServer(server),
   };
   const server = createServer((socket) => {
     const connection = state.connections++;
     state.remoteAddresses.push(socket.remoteAddress ?? "");
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
     let buffer: Buffer = Buffer.alloc(0);
     let index = 0;

@@ -4,6 +4,7 @@
  */
 import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
+import { OpenSockets } from "./open_sockets.ts";
 
 export interface RawServer {
   port: number;
@@ -18,12 +19,11 @@ export async function startRawServer(
   onConnection: (socket: Socket) => void,
   host = "127.0.0.1",
 ): Promise<RawServer> {
-  const sockets = new Set<Socket>();
+  const sockets = new OpenSockets();
   let connections = 0;
   const server = createServer((socket) => {
     connections++;
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
     // A client that resets must not crash the test process.
     socket.on("error", () => socket.destroy());
     onConnection(socket);
@@ -35,9 +35,6 @@ export async function startRawServer(
       return connections;
     },
     close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+      sockets.closeServer(server),
   };
 }

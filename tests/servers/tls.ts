@@ -6,6 +6,7 @@
 import type { AddressInfo, Socket } from "node:net";
 import { createServer, type TLSSocket } from "node:tls";
 import { type CertificateName, certificates } from "./fixtures.ts";
+import { OpenSockets } from "./open_sockets.ts";
 
 export interface TlsServerOptions {
   /** Which fixture certificate to serve (default `"server"`). */
@@ -29,7 +30,7 @@ export interface TlsServer {
 /** Start a TLS server on a free port of 127.0.0.1. */
 export async function startTlsServer(options: TlsServerOptions = {}): Promise<TlsServer> {
   // Raw sockets, so that close() also ends connections stuck in the handshake.
-  const sockets = new Set<Socket>();
+  const sockets = new OpenSockets();
   let lastServerName: string | undefined;
   let connections = 0;
   const onConnection = options.onConnection ?? ((socket: TLSSocket) => socket.pipe(socket));
@@ -45,7 +46,6 @@ export async function startTlsServer(options: TlsServerOptions = {}): Promise<Tl
   );
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
   });
   // A client that rejects the certificate aborts the handshake: expected here.
   server.on("tlsClientError", () => {});
@@ -59,9 +59,6 @@ export async function startTlsServer(options: TlsServerOptions = {}): Promise<Tl
       return connections;
     },
     close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+      sockets.closeServer(server),
   };
 }
