@@ -33,6 +33,13 @@ const brotlied = brotliCompressSync(plain);
 /** A zstd frame of "zstd-encoded body" (made with node:zlib zstdCompressSync, which Node 20 lacks). */
 const zstdFrame = Uint8Array.from(atob("KLUv/SARiQAAenN0ZC1lbmNvZGVkIGJvZHk="), (c) => c.charCodeAt(0));
 const corrupt = Uint8Array.from(gzipped);
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
 for (let i = 20; i < 40; i++) corrupt[i] ^= 0x5a;
 
 /** The bomb: 64 MiB of zeros, about 64 KiB gzipped, built once the server starts. */
@@ -69,6 +76,13 @@ describe("decompression", () => {
     routes.set("/empty", { encoding: "gzip", body: new Uint8Array(0) });
     routes.set("/no-content", { encoding: "gzip", body: new Uint8Array(0), status: 204 });
     routes.set("/bomb", { encoding: "gzip", body: bomb });
+    // Two gzip members: the trailer at the end gives only the second one's size.
+    routes.set("/two-members", { encoding: "gzip", body: concatBytes(gzipSync(plain), gzipSync(plain)) });
+    // A trailer that claims 4 GiB - 1 decoded bytes for a small body: a wrong size hint, then a failed length check.
+    routes.set("/lying-trailer", {
+      encoding: "gzip",
+      body: concatBytes(gzipped.subarray(0, gzipped.length - 4), new Uint8Array([255, 255, 255, 255])),
+    });
     server = await startHttpServer((request, response) => {
       const path = request.url ?? "/";
       acceptEncodings.set(path, request.headers["accept-encoding"]);
@@ -116,6 +130,17 @@ describe("decompression", () => {
     assert.equal(response.headers.get("content-encoding"), "gzip");
     assert.equal(response.headers.get("content-length"), String(gzipped.length));
     assert.equal(await response.text(), text);
+  });
+
+  it("a body of two gzip members decodes to both (the size in the last trailer is only a hint)", async () => {
+    await using client = new Client();
+    assert.equal(await (await client.request({ url: `${server.url}/two-members` })).text(), text + text);
+  });
+
+  it("a gzip trailer with a false size fails with ERR_DECOMPRESS", async () => {
+    await using client = new Client();
+    const response = await client.request({ url: `${server.url}/lying-trailer` });
+    await assert.rejects(response.bytes(), (error) => code(error) === "ERR_DECOMPRESS");
   });
 
   it("x-gzip is decoded as gzip", async () => {
