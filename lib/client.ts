@@ -13,11 +13,11 @@ import { defaultLimits, type Limits } from "./limits.ts";
 import { compose, type Handler, type Middleware } from "./middleware/compose.ts";
 import { cookieJarOptions, CookieJars, cookiesMiddleware } from "./middleware/cookies.ts";
 import { errorsDebugMiddleware } from "./middleware/debug.ts";
-import { type CacheOption, cacheMiddleware, cacheMiddlewareOptions } from "./middleware/cache.ts";
+import { cacheMiddleware, cacheMiddlewareOptions, type CacheOption } from "./middleware/cache.ts";
 import type { CacheStore } from "./cache/store.ts";
 import { decompressMiddleware } from "./middleware/decompress.ts";
-import { type RedirectMode, redirectMiddleware } from "./middleware/redirect.ts";
-import { type RetryOptions, retryMiddleware } from "./middleware/retry.ts";
+import { redirectMiddleware, type RedirectMode } from "./middleware/redirect.ts";
+import { retryMiddleware, type RetryOptions } from "./middleware/retry.ts";
 import { CookieJar } from "./cookies/jar.ts";
 import { Pool, type PoolStats } from "./pool/pool.ts";
 import type { ResolveFunction } from "./pool/resolver.ts";
@@ -147,7 +147,9 @@ export class Client {
     const cache = cacheMiddlewareOptions(options.cache, limits);
     this.#cacheStore = cache?.store ?? null;
     if (cache !== null) builtin.push(cacheMiddleware(cache));
-    builtin.push(decompressMiddleware({ decompress: options.decompress ?? true, maxBodySize: limits.maxBodySize }));
+    builtin.push(
+      decompressMiddleware({ decompress: options.decompress ?? true, maxBodySize: limits.maxBodySize }),
+    );
     // The errors level sees every failure, the caller's own middleware's included.
     this.#handler = compose([errorsDebugMiddleware, ...(options.middleware ?? []), ...builtin], terminal);
   }
@@ -195,7 +197,9 @@ export class Client {
     } catch (error) {
       const debug = this.#debug;
       if (debug?.flags.errors) {
-        debug.emit("errors", "failed", {}, `invalid request: ${describeError(error)}`, { code: errorCode(error) });
+        debug.emit("errors", "failed", {}, `invalid request: ${describeError(error)}`, {
+          code: errorCode(error),
+        });
       }
       return Promise.reject(error);
     }

@@ -48,9 +48,13 @@ export function toHeaderList(init: HeadersInit | undefined): HeaderList {
   if (init instanceof Headers) {
     init.forEach((value, name) => list.push([name, value]));
   } else if (Array.isArray(init)) {
-    for (const [name, value] of init as ReadonlyArray<readonly [string, string]>) list.push([name, String(value)]);
+    for (const [name, value] of init as ReadonlyArray<readonly [string, string]>) {
+      list.push([name, String(value)]);
+    }
   } else {
-    for (const [name, value] of Object.entries(init as Record<string, string | readonly string[] | undefined>)) {
+    for (
+      const [name, value] of Object.entries(init as Record<string, string | readonly string[] | undefined>)
+    ) {
       if (value === undefined) continue;
       if (typeof value === "string") list.push([name, value]);
       else for (const item of value) list.push([name, item]);
@@ -70,7 +74,9 @@ export function toHeaderList(init: HeadersInit | undefined): HeaderList {
  */
 export function getHeader(list: HeaderList, name: string): string | null {
   const lower = name.toLowerCase();
-  for (const [key, value] of list) if (key.length === lower.length && key.toLowerCase() === lower) return value;
+  for (const [key, value] of list) {
+    if (key.length === lower.length && key.toLowerCase() === lower) return value;
+  }
   return null;
 }
 

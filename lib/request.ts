@@ -162,9 +162,13 @@ function requestUrl(options: RequestOptions): URL {
   }
   if (!options.host) throw new InvalidRequestError("a request needs `url` or `host`");
   const scheme = options.https ? "https" : "http";
-  const host = options.host.includes(":") && !options.host.startsWith("[") ? `[${options.host}]` : options.host;
+  const host = options.host.includes(":") && !options.host.startsWith("[")
+    ? `[${options.host}]`
+    : options.host;
   const port = options.port ?? (options.https ? 443 : 80);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidRequestError(`invalid port ${port}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new InvalidRequestError(`invalid port ${port}`);
+  }
   const path = options.path ?? "/";
   try {
     return new URL(`${scheme}://${host}:${port}${path.startsWith("/") ? path : "/" + path}`);

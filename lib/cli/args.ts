@@ -134,7 +134,9 @@ export function checkUrl(text: string): string | null {
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv.length === 0) return { kind: "usage", message: "missing command (get)" };
   if (argv.includes("-h") || argv.includes("--help") || argv[0] === "help") return { kind: "help" };
-  if (argv[0] !== "get") return { kind: "usage", message: `unknown command "${argv[0]}" (the command is get)` };
+  if (argv[0] !== "get") {
+    return { kind: "usage", message: `unknown command "${argv[0]}" (the command is get)` };
+  }
   const options: CliOptions = { urls: [], headers: [], clientIps: [], insecure: false, json: false };
   let verbosity = 0;
   for (let i = 1; i < argv.length; i++) {

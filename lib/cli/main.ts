@@ -120,7 +120,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     try {
       await client.cookies.saveNetscape(options.cookieJar);
     } catch (error) {
-      progress.log(`error ${errorCode(error)} cannot save the cookie jar ${options.cookieJar}: ${describeError(error)}`);
+      progress.log(
+        `error ${errorCode(error)} cannot save the cookie jar ${options.cookieJar}: ${describeError(error)}`,
+      );
       code = exitCodes.failed;
     }
   }

@@ -47,7 +47,9 @@ export interface ProgressOptions {
 export function progressLine(summary: Summary, stats: PoolStats, now = Date.now()): string {
   const seconds = summary.elapsed(now) / 1000;
   const rate = seconds > 0 ? Math.round(summary.done / seconds) : 0;
-  const targets = Object.entries(stats.targets).map(([target, count]) => `${target} ${count} conn`).join(", ");
+  const targets = Object.entries(stats.targets).map(([target, count]) => `${target} ${count} conn`).join(
+    ", ",
+  );
   const parts = [
     `${summary.done} done, ${summary.failed} failed, ${summary.inFlight} in flight`,
     formatBytes(summary.bytes),
@@ -129,7 +131,9 @@ export class Progress {
 
   /** Report a finished URL: failures always, others as plain lines when asked and not on a terminal. */
   result(result: FetchResult): void {
-    if (isFailure(result) || (this.#options.everyResult && !this.#options.terminal)) this.log(resultLine(result));
+    if (isFailure(result) || (this.#options.everyResult && !this.#options.terminal)) {
+      this.log(resultLine(result));
+    }
   }
 
   /** Stop redrawing and erase the progress line. */

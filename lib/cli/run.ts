@@ -115,7 +115,12 @@ async function fetchOne(
   let bytes = 0;
   let file: string | undefined;
   try {
-    const response = await client.request({ url, method: plan.method, headers: plan.headers, body: plan.body });
+    const response = await client.request({
+      url,
+      method: plan.method,
+      headers: plan.headers,
+      body: plan.body,
+    });
     status = response.status;
     const target = plan.bodies;
     if (target.kind === "dir") file = `${target.dir}/${names.take(url)}`;
@@ -139,7 +144,10 @@ async function fetchOne(
     const result: FetchResult = {
       url,
       bytes,
-      error: { code, message: described.startsWith(`${code} `) ? described.slice(code.length + 1) : described },
+      error: {
+        code,
+        message: described.startsWith(`${code} `) ? described.slice(code.length + 1) : described,
+      },
       ms: Date.now() - started,
     };
     if (status !== undefined) result.status = status;
@@ -148,7 +156,11 @@ async function fetchOne(
 }
 
 /** Read a body chunk by chunk into its target; resolves to its size. */
-async function streamBody(response: HttpResponse, target: BodyTarget, file: string | undefined): Promise<number> {
+async function streamBody(
+  response: HttpResponse,
+  target: BodyTarget,
+  file: string | undefined,
+): Promise<number> {
   const writer = file === undefined ? null : await openFileWriter(file);
   const reader = response.body.getReader();
   let bytes = 0;

@@ -86,8 +86,12 @@ export class Summary {
     this.bytes += result.bytes;
     if (result.cache === "hit") this.cacheHits++;
     else if (result.cache === "revalidated") this.cacheRevalidated++;
-    if (result.status !== undefined) this.statuses.set(result.status, (this.statuses.get(result.status) ?? 0) + 1);
-    if (result.error !== undefined) this.errors.set(result.error.code, (this.errors.get(result.error.code) ?? 0) + 1);
+    if (result.status !== undefined) {
+      this.statuses.set(result.status, (this.statuses.get(result.status) ?? 0) + 1);
+    }
+    if (result.error !== undefined) {
+      this.errors.set(result.error.code, (this.errors.get(result.error.code) ?? 0) + 1);
+    }
     this.results.push(result);
   }
 
@@ -146,7 +150,9 @@ export interface SummaryReport {
 export function summaryReport(summary: Summary, stats: PoolStats, now = Date.now()): SummaryReport {
   const seconds = summary.elapsed(now) / 1000;
   const sortedByKey = <K extends number | string>(map: Map<K, number>): Record<string, number> =>
-    Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, count]) => [String(key), count]));
+    Object.fromEntries(
+      [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, count]) => [String(key), count]),
+    );
   return {
     requests: summary.done,
     ok: summary.done - summary.failed,
@@ -187,7 +193,10 @@ export function formatSummary(report: SummaryReport): string {
     ["bytes", formatBytes(report.bytes)],
     ["time", `${report.seconds.toFixed(2)} s (${report.requestsPerSecond} req/s)`],
     ["connections", `${report.connectionsOpened} opened, ${report.replayed} requests replayed`],
-    ["pipelined", `${report.pipelined} of ${report.requestsSent} requests sent (${percent(report.pipelinedShare)})`],
+    [
+      "pipelined",
+      `${report.pipelined} of ${report.requestsSent} requests sent (${percent(report.pipelinedShare)})`,
+    ],
     ["cache", `${report.cacheHits} hits, ${report.cacheRevalidated} revalidated`],
   ];
   return ["summary", ...rows.map(([name, value]) => `  ${name.padEnd(12)} ${value}`)].join("\n") + "\n";

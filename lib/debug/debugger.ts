@@ -82,7 +82,8 @@ export interface DebugIds {
  */
 export function formatDebugEvent(event: DebugEvent): string {
   const time = new Date(event.time).toISOString().slice(11, 23);
-  const ids = [event.target ?? "", event.connection ?? "", event.request ?? ""].map((id) => id.padEnd(4)).join(" ");
+  const ids = [event.target ?? "", event.connection ?? "", event.request ?? ""].map((id) => id.padEnd(4))
+    .join(" ");
   return `${time} ${event.level.padEnd(8)} ${ids} ${event.event.padEnd(10)} ${event.message}`;
 }
 
@@ -143,7 +144,13 @@ export class Debugger {
   }
 
   /** Send one event (the caller checked `flags[level]`). */
-  emit(level: DebugLevel, event: string, ids: DebugIds, message: string, data?: Record<string, unknown>): void {
+  emit(
+    level: DebugLevel,
+    event: string,
+    ids: DebugIds,
+    message: string,
+    data?: Record<string, unknown>,
+  ): void {
     const request = ids.request ?? this.requestId;
     this.#sink({
       level,

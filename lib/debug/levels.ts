@@ -15,7 +15,16 @@ import { InvalidRequestError } from "../errors.ts";
  * console.log(debugLevels.join(",")); // "pool,protocol,stream,cookies,cache,redirect,retry,errors"
  * ```
  */
-export const debugLevels = ["pool", "protocol", "stream", "cookies", "cache", "redirect", "retry", "errors"] as const;
+export const debugLevels = [
+  "pool",
+  "protocol",
+  "stream",
+  "cookies",
+  "cache",
+  "redirect",
+  "retry",
+  "errors",
+] as const;
 
 /**
  * One debug level.

@@ -7,14 +7,26 @@
  * @module
  */
 import { InvalidHeaderError, InvalidRequestError } from "../errors.ts";
-import { equalsLowercase, TCHAR, VISIBLE_ASCII } from "./tokens.ts";
+import { smallBytes } from "./small_bytes.ts";
+import { equalsLowercase } from "./tokens.ts";
 
 const LF = 0x0a;
 const CR = 0x0d;
 const SP = 0x20;
 const HTAB = 0x09;
-const COLON = 0x3a;
-const SLASH = 0x2f;
+
+// Validation by regular expression: the engines compile these to machine
+// code, several times faster than a JavaScript loop over the characters.
+/** A token (RFC 9110 §5.6.2): one or more tchar. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** One or more visible ASCII characters (request-target). */
+const VISIBLE = /^[\x21-\x7e]+$/;
+/** One or more visible ASCII characters but "/" (host). */
+const VISIBLE_NO_SLASH = /^[\x21-\x2e\x30-\x7e]+$/;
+/** What a field value may not hold: NUL, CR, LF (RFC 9110 §5.5), or a character without a latin1 byte. */
+const FORBIDDEN_IN_VALUE = /[\0\r\n\u0100-\uffff]/;
+/** Leading and trailing SP/HTAB. */
+const EDGE_SPACES = /^[ \t]+|[ \t]+$/g;
 
 /**
  * How a request body is framed; `serializeRequestHead` writes the matching header.
@@ -66,12 +78,7 @@ export interface RequestHeadInit {
  * ```
  */
 export function isTokenString(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0xff || TCHAR[code] === 0) return false;
-  }
-  return true;
+  return TOKEN.test(text);
 }
 
 /**
@@ -111,14 +118,8 @@ export function validateHeaderName(name: string): void {
  * ```
  */
 export function validateHeaderValue(name: string, value: string): string {
-  let first = 0;
-  let last = value.length;
-  while (first < last && isWhitespace(value.charCodeAt(first))) first++;
-  while (last > first && isWhitespace(value.charCodeAt(last - 1))) last--;
-  for (let i = first; i < last; i++) {
-    if (!isValueChar(value.charCodeAt(i))) throw invalidValue(name);
-  }
-  return first === 0 && last === value.length ? value : value.slice(first, last);
+  if (FORBIDDEN_IN_VALUE.test(value)) throw invalidValue(name);
+  return trimSpaces(value);
 }
 
 /**
@@ -157,35 +158,28 @@ export function validateMethod(method: string): void {
  * ```
  */
 export function validateRequestTarget(target: string): void {
-  if (target.length === 0 || !allIn(target, VISIBLE_ASCII, -1)) {
+  if (!VISIBLE.test(target)) {
     throw new InvalidRequestError(`invalid request-target ${JSON.stringify(target)}`);
   }
 }
 
-function isWhitespace(code: number): boolean {
-  return code === SP || code === HTAB;
-}
-
-function isValueChar(code: number): boolean {
-  return code !== 0 && code !== CR && code !== LF && code <= 0xff;
+/** `value` without leading and trailing SP/HTAB (most values have none: returned as is). */
+function trimSpaces(value: string): string {
+  const last = value.length - 1;
+  if (last < 0) return value;
+  const first = value.charCodeAt(0);
+  const end = value.charCodeAt(last);
+  if (first !== SP && first !== HTAB && end !== SP && end !== HTAB) return value;
+  return value.replace(EDGE_SPACES, "");
 }
 
 function invalidValue(name: string): InvalidHeaderError {
   return new InvalidHeaderError(`invalid character in the value of header ${JSON.stringify(name)}`);
 }
 
-/** Every character of `text` is allowed by `table`, and none is `excluded`. */
-function allIn(text: string, table: Uint8Array, excluded: number): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0xff || table[code] === 0 || code === excluded) return false;
-  }
-  return true;
-}
-
 function validateHost(host: string): void {
   // uri-host (RFC 3986 §3.2.2) with an optional port: visible ASCII, never a path.
-  if (host.length === 0 || !allIn(host, VISIBLE_ASCII, SLASH)) {
+  if (!VISIBLE_NO_SLASH.test(host)) {
     throw new InvalidRequestError(`invalid host ${JSON.stringify(host)}`);
   }
 }
@@ -202,40 +196,6 @@ function isReservedName(name: string): boolean {
     default:
       return false;
   }
-}
-
-/** A scratch buffer that grew past this for one huge head is dropped after it. */
-const MAX_KEPT_SCRATCH = 64 * 1024;
-let scratch: Uint8Array = new Uint8Array(4096);
-
-/** `out` with room for `extra` more bytes after `used`: the same array, or a larger copy. */
-function reserve(out: Uint8Array, used: number, extra: number): Uint8Array {
-  if (used + extra <= out.length) return out;
-  let size = out.length * 2;
-  while (size < used + extra) size *= 2;
-  const larger = new Uint8Array(size);
-  larger.set(out.subarray(0, used));
-  return larger;
-}
-
-/** Write `text`, already known to be latin1, one byte per character. */
-function writeLatin1(out: Uint8Array, at: number, text: string): number {
-  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
-  return at;
-}
-
-/** Write a header value without its leading and trailing SP/HTAB; -1 for a forbidden character. */
-function writeTrimmedValue(out: Uint8Array, at: number, value: string): number {
-  let i = 0;
-  while (i < value.length && isWhitespace(value.charCodeAt(i))) i++;
-  let end = at;
-  for (; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (!isValueChar(code)) return -1;
-    out[at++] = code;
-    if (!isWhitespace(code)) end = at;
-  }
-  return end;
 }
 
 /**
@@ -277,8 +237,15 @@ export function serializeRequestHead(init: RequestHeadInit): Uint8Array {
     throw new InvalidRequestError(`invalid body framing ${JSON.stringify(framing)}`);
   }
 
-  // method SP target " HTTP/1.1\r\nHost: " host "\r\n"
-  let out = reserve(scratch, 0, method.length + target.length + host.length + 23);
+  // method SP target " HTTP/1.1\r\nHost: " host CRLF, the field lines, the framing line, CRLF.
+  let size = method.length + target.length + host.length + 20 + framingLine.length + 2;
+  const lines = headers.length === 0 ? NO_LINES : new Array<Uint8Array>(headers.length);
+  for (let i = 0; i < headers.length; i++) {
+    const line = fieldLineBytes(headers[i][0], headers[i][1]);
+    lines[i] = line;
+    size += line.length;
+  }
+  const out = smallBytes(size);
   let at = writeLatin1(out, 0, method);
   out[at++] = SP;
   at = writeLatin1(out, at, target);
@@ -286,29 +253,57 @@ export function serializeRequestHead(init: RequestHeadInit): Uint8Array {
   at = writeLatin1(out, at, host);
   out[at++] = CR;
   out[at++] = LF;
-  for (let i = 0; i < headers.length; i++) {
-    const field = headers[i];
-    const name = field[0];
-    const value = field[1];
-    validateHeaderName(name);
-    if (isReservedName(name)) {
-      throw new InvalidRequestError(`the ${name} header is set by the client, not in headers`);
-    }
-    out = reserve(out, at, name.length + value.length + 4);
-    at = writeLatin1(out, at, name);
-    out[at++] = COLON;
-    out[at++] = SP;
-    at = writeTrimmedValue(out, at, value);
-    if (at === -1) throw invalidValue(name);
-    out[at++] = CR;
-    out[at++] = LF;
+  for (let i = 0; i < lines.length; i++) {
+    // A loop, not `out.set()`: for lines this short the call costs more than the copy.
+    const line = lines[i];
+    for (let j = 0; j < line.length; j++) out[at++] = line[j];
   }
-  out = reserve(out, at, framingLine.length + 2);
   at = writeLatin1(out, at, framingLine);
   out[at++] = CR;
-  out[at++] = LF;
-  if (out.length <= MAX_KEPT_SCRATCH) scratch = out;
-  return out.slice(0, at);
+  out[at] = LF;
+  return out;
+}
+
+const NO_LINES: Uint8Array[] = [];
+
+/** Write `text`, already validated (every character at most 0xFF), one byte per character. */
+function writeLatin1(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+  return at;
+}
+
+/**
+ * Validated field lines (`name: value` CRLF, as bytes) by name, then value. A
+ * crawler sends the same few fields on every request (User-Agent,
+ * Accept-Encoding, ...): each is validated and encoded once. Only short lines
+ * are kept, and the whole cache is dropped when full, so it stays small.
+ */
+const fieldLines = new Map<string, Map<string, Uint8Array>>();
+let fieldLineCount = 0;
+const MAX_FIELD_LINES = 512;
+const MAX_CACHED_LINE = 256;
+
+function fieldLineBytes(name: string, value: string): Uint8Array {
+  const byValue = fieldLines.get(name);
+  const cached = byValue?.get(value);
+  if (cached !== undefined) return cached;
+  validateHeaderName(name);
+  if (isReservedName(name)) {
+    throw new InvalidRequestError(`the ${name} header is set by the client, not in headers`);
+  }
+  const text = `${name}: ${validateHeaderValue(name, value)}\r\n`;
+  const line = new Uint8Array(text.length);
+  writeLatin1(line, 0, text);
+  if (text.length <= MAX_CACHED_LINE) {
+    if (fieldLineCount === MAX_FIELD_LINES) {
+      fieldLines.clear();
+      fieldLineCount = 0;
+    }
+    if (byValue === undefined || fieldLineCount === 0) fieldLines.set(name, new Map([[value, line]]));
+    else byValue.set(value, line);
+    fieldLineCount++;
+  }
+  return line;
 }
 
 /** Bytes of `text`, which is ASCII. */

@@ -157,7 +157,9 @@ export class DecodingSource implements BodySource {
    */
   async #decodeWhole(): Promise<Uint8Array | null | undefined> {
     const length = this.#inner.length;
-    if (length === null || length > WHOLE_INPUT_LIMIT || this.#reader !== undefined || this.#ended) return undefined;
+    if (length === null || length > WHOLE_INPUT_LIMIT || this.#reader !== undefined || this.#ended) {
+      return undefined;
+    }
     const input = new Uint8Array(length);
     let size = 0;
     try {

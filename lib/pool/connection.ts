@@ -20,7 +20,8 @@ import {
   SocketError,
   TimeoutError,
 } from "../errors.ts";
-import { CRLF, LAST_CHUNK, chunkHeader } from "../http1/request_head.ts";
+import { chunkHeader, CRLF, LAST_CHUNK } from "../http1/request_head.ts";
+import { smallBytes } from "../http1/small_bytes.ts";
 import type { BodyDecoder } from "../http1/body.ts";
 import { createBodyDecoder } from "../http1/body.ts";
 import {
@@ -28,8 +29,8 @@ import {
   isInterim,
   keepsAlive,
   parseResponseHead,
-  type ResponseHead,
   responseFraming,
+  type ResponseHead,
 } from "../http1/response_head.ts";
 import type { Debugger } from "../debug/debugger.ts";
 import { escapeBytes } from "../debug/debugger.ts";
@@ -96,6 +97,8 @@ export class Connection {
   #filling: Promise<void> | null = null;
   #writeChain: Promise<void> = Promise.resolve();
   #outbox: Exchange[] = [];
+  readonly #flushNow = (): Promise<void> => this.#flushOutbox();
+  readonly #flushAfterTurn = (): Promise<void> => afterCurrentTurn().then(this.#flushNow);
   #serverKeepAliveMs: number | null = null;
   #bodies = new Map<Exchange, BodyState>();
   /** One timer per connection serves every deadline (see `#arm`). */
@@ -161,7 +164,10 @@ export class Connection {
     const max = this.#limits.maxRequestsPerConnection;
     if ((max > 0 && this.requestsSent >= max) || exchange.head.close) this.closing = true;
     const body = exchange.request.body;
-    if (body === null || (body.kind === "bytes" && body.bytes.length <= SMALL_BODY && exchange.head.framing.kind === "length")) {
+    if (
+      body === null ||
+      (body.kind === "bytes" && body.bytes.length <= SMALL_BODY && exchange.head.framing.kind === "length")
+    ) {
       // Small requests queue up and go out together: pipelined requests
       // written in the same tick share one write.
       this.#outbox.push(exchange);
@@ -169,8 +175,9 @@ export class Connection {
         // Behind requests in flight (pipelining), wait for the end of this
         // turn: the responses read in one go let their callers send their next
         // requests, and all of those go out in one write.
-        const batch = this.inFlight.length > 1;
-        this.#writeChain = this.#writeChain.then(() => batch ? afterCurrentTurn() : undefined).then(() => this.#flushOutbox());
+        this.#writeChain = this.#writeChain.then(
+          this.inFlight.length > 1 ? this.#flushAfterTurn : this.#flushNow,
+        );
       }
     } else {
       this.#writeChain = this.#writeChain.then(() => this.#write(exchange));
@@ -217,7 +224,7 @@ export class Connection {
     if (batch.length === 1 && (first.request.body === null || first.request.body.kind !== "bytes")) {
       bytes = first.head.bytes;
     } else {
-      bytes = new Uint8Array(size);
+      bytes = smallBytes(size);
       let offset = 0;
       for (const exchange of batch) {
         bytes.set(exchange.head.bytes, offset);
@@ -273,7 +280,9 @@ export class Connection {
       this.closing = true;
       return;
     }
-    const cause = error instanceof HttpClientError ? error : new SocketError("write failed", { cause: error });
+    const cause = error instanceof HttpClientError
+      ? error
+      : new SocketError("write failed", { cause: error });
     this.#fail(cause, error instanceof HttpClientError && error.code !== "ERR_SOCKET" ? exchange : undefined);
   }
 
@@ -283,11 +292,21 @@ export class Connection {
     const debug = exchange.request.debug ?? this.#debug;
     if (debug?.flags.protocol) {
       const body = exchange.request.body;
-      const size = body === null ? "no body" : body.kind === "bytes" ? `${body.bytes.length} body bytes` : "streamed body";
-      debug.emit("protocol", ">>", this.#ids(exchange), `request sent (${size}) at ${exchange.timings.sent} ms`, {
-        bytes: body?.kind === "bytes" ? body.bytes.length : null,
-        ms: exchange.timings.sent,
-      });
+      const size = body === null
+        ? "no body"
+        : body.kind === "bytes"
+        ? `${body.bytes.length} body bytes`
+        : "streamed body";
+      debug.emit(
+        "protocol",
+        ">>",
+        this.#ids(exchange),
+        `request sent (${size}) at ${exchange.timings.sent} ms`,
+        {
+          bytes: body?.kind === "bytes" ? body.bytes.length : null,
+          ms: exchange.timings.sent,
+        },
+      );
     }
     if (this.inFlight.includes(exchange)) {
       this.#setDeadline(exchange, "reply", exchange.request.replyTimeout ?? this.#limits.replyTimeout);
@@ -325,7 +344,9 @@ export class Connection {
     }
     if (framing.kind === "chunked") await this.#conn.write(LAST_CHUNK);
     else if (framing.kind === "length" && total !== framing.length) {
-      throw new InvalidRequestError(`request body has ${total} bytes but Content-Length is ${framing.length}`);
+      throw new InvalidRequestError(
+        `request body has ${total} bytes but Content-Length is ${framing.length}`,
+      );
     }
   }
 
@@ -567,7 +588,9 @@ export class Connection {
         await this.#fill();
       } catch (error) {
         if (state.error === undefined) {
-          state.error = error instanceof HttpClientError ? error : new SocketError("read failed", { cause: error });
+          state.error = error instanceof HttpClientError
+            ? error
+            : new SocketError("read failed", { cause: error });
           this.#fail(state.error, state.exchange);
         }
         throw state.error;
@@ -593,18 +616,34 @@ export class Connection {
     exchange.done();
     const debug = exchange.request.debug ?? this.#debug;
     if (debug?.flags.protocol) {
-      debug.emit("protocol", "<<", this.#ids(exchange), `body done: ${state.encodedBytes} bytes in ${exchange.timings.done} ms`, {
-        bytes: state.encodedBytes,
-      });
+      debug.emit(
+        "protocol",
+        "<<",
+        this.#ids(exchange),
+        `body done: ${state.encodedBytes} bytes in ${exchange.timings.done} ms`,
+        {
+          bytes: state.encodedBytes,
+        },
+      );
     }
     if (this.inFlight[0] === exchange) this.inFlight.shift();
     this.responsesDone++;
     this.lastActive = Date.now();
     if (debug?.flags.pool) {
-      const next = this.closing ? "closing" : this.inFlight.length > 0 ? `${this.inFlight.length} more in flight` : "idle";
-      debug.emit("pool", "end", this.#ids(exchange), `${exchange.request.method} ${exchange.request.url.href} done; connection ${next}`, {
-        inFlight: this.inFlight.length,
-      });
+      const next = this.closing
+        ? "closing"
+        : this.inFlight.length > 0
+        ? `${this.inFlight.length} more in flight`
+        : "idle";
+      debug.emit(
+        "pool",
+        "end",
+        this.#ids(exchange),
+        `${exchange.request.method} ${exchange.request.url.href} done; connection ${next}`,
+        {
+          inFlight: this.inFlight.length,
+        },
+      );
     }
     if (this.closing) {
       this.#fail(new SocketError("connection closed by the server after a response"), undefined);
@@ -626,7 +665,9 @@ export class Connection {
 
   /** A fresh connection whose request went away: start its idle timer and watch. */
   startIdleIfUnused(): void {
-    if (!this.closed && this.inFlight.length === 0 && this.#idleDeadline === Number.POSITIVE_INFINITY) this.#startIdle();
+    if (!this.closed && this.inFlight.length === 0 && this.#idleDeadline === Number.POSITIVE_INFINITY) {
+      this.#startIdle();
+    }
   }
 
   #startIdle(): void {
@@ -668,10 +709,19 @@ export class Connection {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#conn.close();
     const debug = this.#debug ?? culprit?.request.debug;
-    if (debug?.flags.errors && !(error instanceof AbortError) && (this.inFlight.length > 0 || !(error instanceof SocketError))) {
-      debug.emit("errors", "error", { target: this.#targetId, connection: this.id, request: culprit?.id }, describeError(error), {
-        code: (error as { code?: unknown }).code,
-      });
+    if (
+      debug?.flags.errors && !(error instanceof AbortError) &&
+      (this.inFlight.length > 0 || !(error instanceof SocketError))
+    ) {
+      debug.emit(
+        "errors",
+        "error",
+        { target: this.#targetId, connection: this.id, request: culprit?.id },
+        describeError(error),
+        {
+          code: (error as { code?: unknown }).code,
+        },
+      );
     }
     const unanswered: Exchange[] = [];
     for (const exchange of this.inFlight) {
@@ -707,7 +757,12 @@ function tracedConn(conn: Conn, debug: Debugger, target: number, connection: num
     async read(into) {
       const count = await conn.read(into);
       if (count === null) debug.emit("stream", "<", ids, "EOF");
-      else debug.emit("stream", "<", ids, `${String(count).padStart(5)} ${escapeBytes(into.subarray(0, count))}`);
+      else {debug.emit(
+          "stream",
+          "<",
+          ids,
+          `${String(count).padStart(5)} ${escapeBytes(into.subarray(0, count))}`,
+        );}
       return count;
     },
     write(bytes) {

@@ -51,8 +51,9 @@ export function prepareHead(request: ClientRequest): PreparedHead {
   for (const field of request.headers) {
     const lower = field[0].toLowerCase();
     if (lower === "host") host = singleValue("Host", field[1], host);
-    else if (lower === "content-length") contentLength = singleValue("Content-Length", field[1], contentLength);
-    else if (lower === "transfer-encoding") {
+    else if (lower === "content-length") {
+      contentLength = singleValue("Content-Length", field[1], contentLength);
+    } else if (lower === "transfer-encoding") {
       transferEncoding = singleValue("Transfer-Encoding", field[1].toLowerCase(), transferEncoding);
     } else {
       if (lower === "connection" && /(^|,)\s*close\s*(,|$)/i.test(field[1])) close = true;
@@ -70,7 +71,11 @@ export function prepareHead(request: ClientRequest): PreparedHead {
   return { bytes, framing, close };
 }
 
-function bodyFraming(request: ClientRequest, contentLength: string | null, transferEncoding: string | null): BodyFraming {
+function bodyFraming(
+  request: ClientRequest,
+  contentLength: string | null,
+  transferEncoding: string | null,
+): BodyFraming {
   const body = request.body;
   if (contentLength !== null && transferEncoding !== null) {
     throw new InvalidRequestError("Content-Length and Transfer-Encoding together (RFC 9112 §6.2)");
@@ -79,19 +84,25 @@ function bodyFraming(request: ClientRequest, contentLength: string | null, trans
     if (transferEncoding !== "chunked") {
       throw new InvalidRequestError(`unsupported Transfer-Encoding "${transferEncoding}" (only chunked)`);
     }
-    if (body === null) throw new InvalidRequestError("Transfer-Encoding: chunked on a request without a body");
+    if (body === null) {
+      throw new InvalidRequestError("Transfer-Encoding: chunked on a request without a body");
+    }
     return { kind: "chunked" };
   }
   let declared: number | null = null;
   if (contentLength !== null) {
-    if (!/^\d{1,15}$/.test(contentLength)) throw new InvalidRequestError(`invalid Content-Length "${contentLength}"`);
+    if (!/^\d{1,15}$/.test(contentLength)) {
+      throw new InvalidRequestError(`invalid Content-Length "${contentLength}"`);
+    }
     declared = Number(contentLength);
   }
   if (body === null) {
     if (declared !== null && declared !== 0) {
       throw new InvalidRequestError(`Content-Length ${declared} on a request without a body`);
     }
-    return declared !== null || CONTENT_METHODS.has(request.method) ? { kind: "length", length: 0 } : { kind: "none" };
+    return declared !== null || CONTENT_METHODS.has(request.method)
+      ? { kind: "length", length: 0 }
+      : { kind: "none" };
   }
   if (body.kind === "bytes") {
     if (declared !== null && declared !== body.bytes.length) {

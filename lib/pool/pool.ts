@@ -133,7 +133,8 @@ export class Pool {
     for (const origin of this.#origins.values()) {
       for (const target of origin.targets.values()) {
         if (target.count === 0) continue;
-        targets[target.clientIp === undefined ? origin.key : `${origin.key} from ${target.clientIp}`] = target.count;
+        targets[target.clientIp === undefined ? origin.key : `${origin.key} from ${target.clientIp}`] =
+          target.count;
       }
     }
     return { ...this.#stats, connections: this.#total, queued: this.#queued, targets };
@@ -351,13 +352,17 @@ export class Pool {
       "pool",
       "open",
       { target: target.id, request: exchange.id },
-      `${request.method} ${request.url.href} on a new connection from ${target.clientIp ?? "the default address"} (target ${target.count}/${this.#limits.maxConnPerTarget}, total ${this.#total}/${this.#limits.maxConn})`,
+      `${request.method} ${request.url.href} on a new connection from ${
+        target.clientIp ?? "the default address"
+      } (target ${target.count}/${this.#limits.maxConnPerTarget}, total ${this.#total}/${this.#limits.maxConn})`,
       { clientIp: target.clientIp ?? null, targetConnections: target.count, totalConnections: this.#total },
     );
     (async () => {
       const address = await this.#resolver.lookup(origin.hostname);
       timings.dns = Date.now() - timings.start;
-      const tls = origin.secure ? { ...this.#tls, serverName: this.#tls.serverName ?? origin.hostname } : undefined;
+      const tls = origin.secure
+        ? { ...this.#tls, serverName: this.#tls.serverName ?? origin.hostname }
+        : undefined;
       return await this.#transport.connect({
         host: address,
         port: origin.port,
@@ -436,7 +441,9 @@ export class Pool {
       "pool",
       "close",
       { target: target.id, connection: connection.id },
-      `${(cause as Error).message ?? cause} (target ${target.count}, total ${this.#total}, ${unanswered.length} unanswered)`,
+      `${
+        (cause as Error).message ?? cause
+      } (target ${target.count}, total ${this.#total}, ${unanswered.length} unanswered)`,
       { targetConnections: target.count, totalConnections: this.#total, unanswered: unanswered.length },
     );
     if (this.#closed) {
