@@ -40,6 +40,7 @@ export type Middleware = (request: ClientRequest, next: Handler) => Promise<Http
 
 /**
  * Compose middleware around a terminal handler; `middleware[0]` is outermost.
+ * Every handler returns a promise: a layer's synchronous throw becomes a rejection.
  *
  * @example
  * ```ts
@@ -52,7 +53,15 @@ export function compose(middleware: readonly Middleware[], terminal: Handler): H
   for (let i = middleware.length - 1; i >= 0; i--) {
     const layer = middleware[i];
     const next = handler;
-    handler = (request) => layer(request, next);
+    // A layer that throws instead of rejecting (one that is not async) still
+    // hands a rejected promise to the layer around it.
+    handler = (request) => {
+      try {
+        return layer(request, next);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
   }
   return handler;
 }

@@ -104,11 +104,13 @@ export function cookieJarOptions(limits: Limits): CookieJarOptions {
  * ```
  */
 export function cookiesMiddleware(jars: CookieJars): Middleware {
-  return async (request, next) => {
+  // Not async: a plain `then` costs less per request than an async frame.
+  return (request, next) => {
     const jar = jars.jar(request.clientIp);
-    const response = await next(withJarCookies(request, jar));
-    if (response.fromCache !== "hit") storeCookies(request, response, jar);
-    return response;
+    return next(withJarCookies(request, jar)).then((response) => {
+      if (response.fromCache !== "hit") storeCookies(request, response, jar);
+      return response;
+    });
   };
 }
 

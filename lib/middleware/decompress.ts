@@ -49,16 +49,19 @@ export interface DecompressOptions {
  * ```
  */
 export function decompressMiddleware(options: DecompressOptions): Middleware {
-  return async (request, next) => {
+  // One function for every response: no closure or async frame per request.
+  const decoded = (response: HttpResponse): HttpResponse => {
+    decodeBody(response, options.maxBodySize);
+    return response;
+  };
+  return (request, next) => {
     if (!(request.decompress ?? options.decompress)) return next(request);
     const accept = acceptEncoding();
     if (accept !== null && getHeader(request.headers, "accept-encoding") === null) {
       // A copy: outer layers resend or redirect the request they hold.
       request = { ...request, headers: [...request.headers, ["accept-encoding", accept]] };
     }
-    const response = await next(request);
-    decodeBody(response, options.maxBodySize);
-    return response;
+    return next(request).then(decoded);
   };
 }
 

@@ -82,13 +82,15 @@ const BODY_HEADERS = new Set([
  * ```
  */
 export function redirectMiddleware(options: RedirectOptions): Middleware {
-  return async (request, next) => {
+  // Not async: most answers are no redirect, and pass through a plain `then`.
+  return (request, next) => {
     const mode = request.redirect ?? options.redirect;
     if (mode === "manual") return next(request);
-    const response = await next(request);
-    if (!isRedirect(response)) return response;
-    // The caller's headers: inner layers add theirs to copies, never to this list.
-    return follow(request, response, next, { ...options, redirect: mode }, request.headers);
+    return next(request).then((response) => {
+      if (!isRedirect(response)) return response;
+      // The caller's headers: inner layers add theirs to copies, never to this list.
+      return follow(request, response, next, { ...options, redirect: mode }, request.headers);
+    });
   };
 }
 

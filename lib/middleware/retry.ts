@@ -29,7 +29,7 @@ import { AbortError, HttpClientError, TimeoutError } from "../errors.ts";
 import { isIdempotent, mayReplay } from "../pool/replay.ts";
 import type { ClientRequest } from "../request.ts";
 import type { HttpResponse } from "../response.ts";
-import type { Middleware } from "./compose.ts";
+import type { Handler, Middleware } from "./compose.ts";
 import { discardBody } from "./discard_body.ts";
 import { retryAfterDelay } from "./retry_after.ts";
 
@@ -186,48 +186,80 @@ function toPolicy(options: RetryOptions | undefined): Policy {
  */
 export function retryMiddleware(options: RetryMiddlewareOptions): Middleware {
   const clientPolicy = toPolicy(options.retry);
-  return async (request, next) => {
+  return (request, next) => {
     const maxRetries = request.maxRetries ?? options.maxRetries;
     if (maxRetries <= 0) return next(request);
     const policy = request.retry === undefined
       ? clientPolicy
       : toPolicy({ ...options.retry, ...request.retry });
-    const attempts: unknown[] = [];
-    for (let attempt = 1;; attempt++) {
-      let response: HttpResponse;
+    // The first attempt goes through a plain `then` (an async frame per
+    // request costs more); the retry loop starts only when a retry may be due.
+    return next(request).then(
+      (response) =>
+        statusRetryable(response, request, policy)
+          ? retrying({ request, next, policy, maxRetries, options }, { ok: true, response })
+          : response,
+      (error) => retrying({ request, next, policy, maxRetries, options }, { ok: false, error }),
+    );
+  };
+}
+
+/** What one attempt ended with. */
+type Outcome = { ok: true; response: HttpResponse } | { ok: false; error: unknown };
+
+interface RetryRun {
+  request: ClientRequest;
+  next: Handler;
+  policy: Policy;
+  maxRetries: number;
+  options: RetryMiddlewareOptions;
+}
+
+/** The retry loop, from the outcome of the first attempt on. */
+async function retrying(run: RetryRun, first: Outcome): Promise<HttpResponse> {
+  const { request, next, policy, maxRetries, options } = run;
+  const attempts: unknown[] = [];
+  let outcome = first;
+  for (let attempt = 1;; attempt++) {
+    if (attempt > 1) {
       try {
-        response = await next(request);
+        outcome = { ok: true, response: await next(request) };
       } catch (error) {
-        attempts.push(error);
-        if (attempt > maxRetries || !errorRetryable(error, request, policy)) {
-          throw withAttempts(error, attempts);
-        }
-        await wait(
-          request,
-          attempt,
-          backoffDelay(policy, attempt),
-          { error, reason: describe(error) },
-          options,
-          attempts,
-        );
-        continue;
+        outcome = { ok: false, error };
       }
-      if (attempt > maxRetries || !statusRetryable(response, request, policy)) return response;
-      const asked = retryAfterDelay(response.headers.get("retry-after"));
-      if (asked !== null && asked > policy.maxDelay) return response;
-      await discardBody(response);
-      attempts.push({ status: response.status, statusText: response.statusText } satisfies RetriedStatus);
-      const reason = `${response.status} ${response.statusText}`;
+    }
+    if (!outcome.ok) {
+      const error = outcome.error;
+      attempts.push(error);
+      if (attempt > maxRetries || !errorRetryable(error, request, policy)) {
+        throw withAttempts(error, attempts);
+      }
       await wait(
         request,
         attempt,
-        asked ?? backoffDelay(policy, attempt),
-        { status: response.status, reason },
+        backoffDelay(policy, attempt),
+        { error, reason: describe(error) },
         options,
         attempts,
       );
+      continue;
     }
-  };
+    const response = outcome.response;
+    if (attempt > maxRetries || !statusRetryable(response, request, policy)) return response;
+    const asked = retryAfterDelay(response.headers.get("retry-after"));
+    if (asked !== null && asked > policy.maxDelay) return response;
+    await discardBody(response);
+    attempts.push({ status: response.status, statusText: response.statusText } satisfies RetriedStatus);
+    const reason = `${response.status} ${response.statusText}`;
+    await wait(
+      request,
+      attempt,
+      asked ?? backoffDelay(policy, attempt),
+      { status: response.status, reason },
+      options,
+      attempts,
+    );
+  }
 }
 
 function bodyReplayable(request: ClientRequest): boolean {

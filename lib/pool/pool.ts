@@ -266,12 +266,18 @@ export class Pool {
     }
     const depth = this.#limits.maxPipelinedRequests;
     if (depth > 0 && exchange.replayable && origin.pipelineOffUntil <= Date.now()) {
+      // The connection with the fewest requests in flight; the count is
+      // compared first, so most connections cost one load (this runs per request).
       let best: Connection | undefined;
-      for (const candidate of origin.targets.values()) {
+      let bestInFlight = depth + 2;
+      search: for (const candidate of origin.targets.values()) {
         if (pin !== undefined && candidate.clientIp !== pin) continue;
         for (const connection of candidate.connections) {
-          if (!connection.canTakePipelined(exchange, depth)) continue;
-          if (best === undefined || connection.inFlight.length < best.inFlight.length) best = connection;
+          const inFlight = connection.inFlight.length;
+          if (inFlight >= bestInFlight || !connection.canTakePipelined(exchange, depth)) continue;
+          best = connection;
+          bestInFlight = inFlight;
+          if (inFlight === 0) break search;
         }
       }
       if (best !== undefined) {
