@@ -100,7 +100,8 @@ export class Connection {
   readonly #flushNow = (): Promise<void> => this.#flushOutbox();
   readonly #flushAfterTurn = (): Promise<void> => afterCurrentTurn().then(this.#flushNow);
   #serverKeepAliveMs: number | null = null;
-  #bodies = new Map<Exchange, BodyState>();
+  /** The response whose body is being read: always that of `inFlight[0]` (responses are read in order). */
+  #body: BodyState | undefined;
   /** One timer per connection serves every deadline (see `#arm`). */
   #timer: TimerHandle | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -506,7 +507,7 @@ export class Connection {
       finished: false,
       error: undefined,
     };
-    this.#bodies.set(exchange, state);
+    this.#body = state;
     const response = new HttpResponse({
       status: head.status,
       statusText: head.statusText,
@@ -610,7 +611,7 @@ export class Connection {
     if (state.finished) return;
     state.finished = true;
     const exchange = state.exchange;
-    this.#bodies.delete(exchange);
+    if (this.#body === state) this.#body = undefined;
     exchange.deadline = Number.POSITIVE_INFINITY;
     exchange.timings.done = Date.now() - exchange.timings.start;
     exchange.done();
@@ -725,8 +726,8 @@ export class Connection {
     }
     const unanswered: Exchange[] = [];
     for (const exchange of this.inFlight) {
-      const body = this.#bodies.get(exchange);
-      if (body !== undefined) {
+      const body = this.#body;
+      if (body !== undefined && body.exchange === exchange) {
         if (body.error === undefined && !body.finished) body.error = error;
         exchange.done();
       } else if (exchange === culprit) {
@@ -736,7 +737,7 @@ export class Connection {
       }
     }
     this.inFlight.length = 0;
-    this.#bodies.clear();
+    this.#body = undefined;
     this.#events.closed(this, unanswered, error);
   }
 }
