@@ -95,6 +95,8 @@ export class Connection {
   #end = 0;
   #eof = false;
   #filling: Promise<void> | null = null;
+  /** Bytes of an unfinished head already searched for its end (see `#bufferedHead`). */
+  #headScanned = 0;
   #writeChain: Promise<void> = Promise.resolve();
   #outbox: Exchange[] = [];
   readonly #flushNow = (): Promise<void> => this.#flushOutbox();
@@ -426,52 +428,82 @@ export class Connection {
     return filling;
   }
 
-  async #readHead(exchange: Exchange): Promise<ResponseHead> {
+  /**
+   * The next final response head if the buffer holds all of it (interim 1xx
+   * heads before it are consumed), else undefined. `#headScanned` remembers
+   * how far an unfinished head was searched, so a head that arrives in many
+   * small reads is not searched from its start each time.
+   */
+  #bufferedHead(exchange: Exchange): ResponseHead | undefined {
     const limits = this.#limits;
-    for (;;) {
-      let scanned = 0;
-      for (;;) {
-        if (this.#end > this.#start) {
-          if (!exchange.responseStarted) {
-            exchange.responseStarted = true;
-            exchange.timings.firstByte = Date.now() - exchange.timings.start;
-          }
-          const headEnd = findHeadEnd(
-            this.#buf,
-            this.#start,
-            this.#end,
-            this.#start + Math.max(0, scanned - 3),
-            limits,
-          );
-          if (headEnd !== -1) {
-            const head = parseResponseHead(this.#buf, this.#start, headEnd, limits);
-            this.#start = headEnd;
-            if (isInterim(head)) break;
-            return head;
-          }
-          scanned = this.#end - this.#start;
-        }
-        if (this.#eof) {
-          throw exchange.responseStarted
-            ? new ParseError("connection closed in the middle of a response head")
-            : new SocketError("connection closed before the response");
-        }
-        await this.#fill();
+    while (this.#end > this.#start) {
+      if (!exchange.responseStarted) {
+        exchange.responseStarted = true;
+        exchange.timings.firstByte = Date.now() - exchange.timings.start;
       }
+      const headEnd = findHeadEnd(
+        this.#buf,
+        this.#start,
+        this.#end,
+        this.#start + Math.max(0, this.#headScanned - 3),
+        limits,
+      );
+      if (headEnd === -1) {
+        this.#headScanned = this.#end - this.#start;
+        return undefined;
+      }
+      this.#headScanned = 0;
+      const head = parseResponseHead(this.#buf, this.#start, headEnd, limits);
+      this.#start = headEnd;
+      if (!isInterim(head)) return head;
+    }
+    return undefined;
+  }
+
+  /** Read until a final response head is complete. */
+  async #readHead(exchange: Exchange): Promise<ResponseHead> {
+    for (;;) {
+      const head = this.#bufferedHead(exchange);
+      if (head !== undefined) return head;
+      if (this.#eof) {
+        throw exchange.responseStarted
+          ? new ParseError("connection closed in the middle of a response head")
+          : new SocketError("connection closed before the response");
+      }
+      await this.#fill();
     }
   }
 
-  async #readResponse(exchange: Exchange): Promise<void> {
-    let head: ResponseHead;
+  /**
+   * Read the response of the request whose turn it is. A head already in
+   * the buffer (pipelined responses that came in one read) is handled at
+   * once, without a promise hop.
+   */
+  #readResponse(exchange: Exchange): void {
+    let head: ResponseHead | undefined;
     try {
-      head = await this.#readHead(exchange);
+      head = this.#bufferedHead(exchange);
     } catch (error) {
-      if (this.closed) return;
-      // Errors before any response byte leave the request unanswered (it may be replayed);
-      // errors inside a response are the request's own.
-      this.#fail(error, exchange.responseStarted ? exchange : undefined);
+      this.#headFailed(exchange, error);
       return;
     }
+    if (head !== undefined) this.#gotHead(exchange, head);
+    else {
+      this.#readHead(exchange).then(
+        (head) => this.#gotHead(exchange, head),
+        (error) => this.#headFailed(exchange, error),
+      );
+    }
+  }
+
+  #headFailed(exchange: Exchange, error: unknown): void {
+    if (this.closed) return;
+    // Errors before any response byte leave the request unanswered (it may be replayed);
+    // errors inside a response are the request's own.
+    this.#fail(error, exchange.responseStarted ? exchange : undefined);
+  }
+
+  #gotHead(exchange: Exchange, head: ResponseHead): void {
     if (this.closed) return;
     const debug = exchange.request.debug ?? this.#debug;
     if (debug?.flags.protocol) {
@@ -651,7 +683,10 @@ export class Connection {
       return;
     }
     if (this.inFlight.length > 0) {
+      // A next head already buffered is handled here and now; its response may
+      // even end (an empty body) and close the connection.
       this.#readResponse(this.inFlight[0]);
+      if (this.closed) return;
     } else if (this.#start < this.#end) {
       // Bytes nobody asked for (a response to no request): the stream is out of sync.
       this.#fail(new ParseError("unexpected bytes after a response"), undefined);
