@@ -276,12 +276,27 @@ function writeLatin1(out: Uint8Array, at: number, text: string): number {
  * Validated field lines (`name: value` CRLF, as bytes) by name, then value. A
  * crawler sends the same few fields on every request (User-Agent,
  * Accept-Encoding, ...): each is validated and encoded once. Only short lines
- * are kept, and the whole cache is dropped when full, so it stays small.
+ * are kept, never credentials, and the whole cache is dropped when full, so it
+ * stays small.
  */
 const fieldLines = new Map<string, Map<string, Uint8Array>>();
 let fieldLineCount = 0;
 const MAX_FIELD_LINES = 512;
 const MAX_CACHED_LINE = 256;
+
+/** Fields that carry credentials: never kept in the cache (and their values change often anyway). */
+function isCredentialName(name: string): boolean {
+  switch (name.length) {
+    case 6:
+      return equalsLowercase(name, 0, 6, "cookie");
+    case 13:
+      return equalsLowercase(name, 0, 13, "authorization");
+    case 19:
+      return equalsLowercase(name, 0, 19, "proxy-authorization");
+    default:
+      return false;
+  }
+}
 
 function fieldLineBytes(name: string, value: string): Uint8Array {
   const byValue = fieldLines.get(name);
@@ -294,7 +309,7 @@ function fieldLineBytes(name: string, value: string): Uint8Array {
   const text = `${name}: ${validateHeaderValue(name, value)}\r\n`;
   const line = new Uint8Array(text.length);
   writeLatin1(line, 0, text);
-  if (text.length <= MAX_CACHED_LINE) {
+  if (text.length <= MAX_CACHED_LINE && !isCredentialName(name)) {
     if (fieldLineCount === MAX_FIELD_LINES) {
       fieldLines.clear();
       fieldLineCount = 0;
