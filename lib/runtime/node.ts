@@ -68,15 +68,18 @@ function tlsOptions(options: ConnectOptions): TlsSocketOptions {
 
 /**
  * On Node itself, plain TCP sockets read with `onread` into one shared
- * buffer: a read takes up to 256 KiB at once (a 'data' event carries at most
- * 64 KiB in a fresh Buffer), and the bytes go straight to a waiting reader.
- * The buffer can be shared because the callback copies everything out before
- * it returns. Deno's and Bun's node:net are only fallbacks here: they keep
- * 'data' events.
+ * buffer instead of a fresh Buffer per 'data' event, and the bytes go
+ * straight to a waiting reader. The buffer can be shared because the
+ * callback copies everything out before it returns. It is 64 KiB, the size
+ * of a connection's read buffer: with a larger one (256 KiB was tried), a
+ * read often brought more than the waiting buffer could take, and the rest
+ * was kept as a fresh copy of up to 200 KiB, which cost a page fault per
+ * 4 KiB (1 MiB bodies: 17 faults and twice the system time per response).
+ * Deno's and Bun's node:net are only fallbacks here: they keep 'data' events.
  */
 const onNode = (globalThis as { Deno?: unknown; Bun?: unknown }).Deno === undefined &&
   (globalThis as { Bun?: unknown }).Bun === undefined;
-const sharedReadBuffer = onNode ? new Uint8Array(256 * 1024) : undefined;
+const sharedReadBuffer = onNode ? new Uint8Array(64 * 1024) : undefined;
 /** The queue each socket's `onread` callback feeds, set when its Conn is built. */
 const onreadQueues = new WeakMap<Socket, ReceiveQueue>();
 
