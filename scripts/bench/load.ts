@@ -86,6 +86,8 @@ async function createClient(spec: LoadSpec): Promise<LoadClient> {
       return fetchClient(target, currentRuntime());
     case "raw-net":
       return await rawNetClient(target);
+    case "raw-net-copy":
+      return await rawNetClient(target, true);
     case "raw-deno":
       return await rawDenoClient(target);
     case "raw-bun":

@@ -26,6 +26,7 @@ export type ClientName =
   | "undici-p10"
   | "node-http"
   | "raw-net"
+  | "raw-net-copy"
   | "raw-deno"
   | "raw-bun";
 
@@ -223,7 +224,8 @@ interface RawWaiter {
 
 /**
  * A node:net loop per connection: write the request, count received bytes
- * until the whole response came. Plain TCP reads with `onread` into one
+ * until the whole response came (with `copy`, also copy them into a 1 MiB
+ * buffer per connection: the reference for a BYOB reader). Plain TCP reads with `onread` into one
  * reused buffer per connection (no Buffer per chunk); node:tls uses `data` events.
  *
  * @example
@@ -233,8 +235,12 @@ interface RawWaiter {
  * await client.request(0);
  * ```
  */
-export async function rawNetClient(target: LoadTarget): Promise<LoadClient> {
+export async function rawNetClient(target: LoadTarget, copy = false): Promise<LoadClient> {
   const { server } = target;
+  // With `copy`, each connection also copies what it reads into its own 1 MiB
+  // buffer, as a BYOB reader of a large body asks for.
+  const copies = copy ? Array.from({ length: target.connections }, () => new Uint8Array(bodyBufferSize)) : [];
+  const copied = copies.map(() => 0);
   const request = rawRequest(server);
   const sockets: Socket[] = [];
   const waiters: (RawWaiter | null)[] = [];
@@ -257,7 +263,12 @@ export async function rawNetClient(target: LoadTarget): Promise<LoadClient> {
           noDelay: true,
           onread: {
             buffer: new Uint8Array(64 * 1024),
-            callback: (count) => {
+            callback: (count, buffer) => {
+              if (copy) {
+                const at = copied[slot] + count > bodyBufferSize ? 0 : copied[slot];
+                copies[slot].set(buffer.subarray(0, count), at);
+                copied[slot] = at + count;
+              }
               received(slot, count);
               return true;
             },

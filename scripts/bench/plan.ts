@@ -84,8 +84,10 @@ export function clientsOf(cell: Cell, runtime: RuntimeName, mode: Mode): ClientN
   const peers: ClientName[] = runtime === "node" ? ["undici", "undici-p10", "node-http", "fetch"] : ["fetch"];
   const fixedSize = cell.server !== "raw-gzip64k" && cell.server !== "http-13";
   const all: ClientName[] = ["ours", "ours-p10", ...peers, ...(fixedSize ? rawClients(runtime) : [])];
+  // The copying loop is the reference for a BYOB reader of a large body only.
+  if (cell.server === "raw-1m") all.push("raw-net-copy");
   if (mode === "full") return all;
-  if (cell.server === "raw-1m") return ["ours", ...rawClients(runtime)];
+  if (cell.server === "raw-1m") return ["ours", ...rawClients(runtime), "raw-net-copy"];
   if (cell.server === "raw-gzip64k") return all.filter((client) => pipelineDepth[client] === undefined);
   return all.filter((client) => !client.startsWith("raw-"));
 }

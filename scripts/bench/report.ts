@@ -61,6 +61,7 @@ const clientNames: Record<ClientName, string> = {
   "undici-p10": "undici request, pipelining 10",
   "node-http": "node:http, keep-alive Agent",
   "raw-net": "raw node:net loop",
+  "raw-net-copy": "raw node:net loop, copying into a 1 MiB buffer per connection",
   "raw-deno": "raw Deno.connect loop",
   "raw-bun": "raw Bun.connect loop",
 };
