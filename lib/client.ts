@@ -235,5 +235,15 @@ export class Client {
 }
 
 function newTimings(): Timings {
-  return { start: Date.now() };
+  // Every field from the start: one object shape, no property added per milestone.
+  return {
+    start: Date.now(),
+    queued: undefined,
+    dns: undefined,
+    connect: undefined,
+    tls: undefined,
+    sent: undefined,
+    firstByte: undefined,
+    done: undefined,
+  };
 }
