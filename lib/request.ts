@@ -235,6 +235,9 @@ export function normalizeRequest(options: RequestOptions): ClientRequest {
     maxRetries: options.maxRetries,
     retry: options.retry,
     decompress: options.decompress,
+    // Set by the client; present from the start so every request has one object shape.
+    timings: undefined,
+    debug: undefined,
   };
 }
 
