@@ -185,17 +185,16 @@ function validateHost(host: string): void {
 }
 
 /** Names the client layer writes itself (RFC 9112 §3.2, §6); a caller's copy would conflict. */
-function isReservedName(name: string): boolean {
-  switch (name.length) {
-    case 4:
-      return equalsLowercase(name, 0, 4, "host");
-    case 14:
-      return equalsLowercase(name, 0, 14, "content-length");
-    case 17:
-      return equalsLowercase(name, 0, 17, "transfer-encoding");
-    default:
-      return false;
+const RESERVED_NAMES = ["host", "content-length", "transfer-encoding"];
+/** Fields that carry credentials: never kept in the field line cache (their values change often anyway). */
+const CREDENTIAL_NAMES = ["cookie", "authorization", "proxy-authorization"];
+
+/** Whether `name` is one of `lowered`, compared case-insensitively. */
+function nameIn(name: string, lowered: readonly string[]): boolean {
+  for (const candidate of lowered) {
+    if (candidate.length === name.length && equalsLowercase(name, 0, name.length, candidate)) return true;
   }
+  return false;
 }
 
 /**
@@ -284,32 +283,17 @@ let fieldLineCount = 0;
 const MAX_FIELD_LINES = 512;
 const MAX_CACHED_LINE = 256;
 
-/** Fields that carry credentials: never kept in the cache (and their values change often anyway). */
-function isCredentialName(name: string): boolean {
-  switch (name.length) {
-    case 6:
-      return equalsLowercase(name, 0, 6, "cookie");
-    case 13:
-      return equalsLowercase(name, 0, 13, "authorization");
-    case 19:
-      return equalsLowercase(name, 0, 19, "proxy-authorization");
-    default:
-      return false;
-  }
-}
-
 function fieldLineBytes(name: string, value: string): Uint8Array {
   const byValue = fieldLines.get(name);
   const cached = byValue?.get(value);
   if (cached !== undefined) return cached;
   validateHeaderName(name);
-  if (isReservedName(name)) {
+  if (nameIn(name, RESERVED_NAMES)) {
     throw new InvalidRequestError(`the ${name} header is set by the client, not in headers`);
   }
   const text = `${name}: ${validateHeaderValue(name, value)}\r\n`;
-  const line = new Uint8Array(text.length);
-  writeLatin1(line, 0, text);
-  if (text.length <= MAX_CACHED_LINE && !isCredentialName(name)) {
+  const line = latin1Bytes(text);
+  if (text.length <= MAX_CACHED_LINE && !nameIn(name, CREDENTIAL_NAMES)) {
     if (fieldLineCount === MAX_FIELD_LINES) {
       fieldLines.clear();
       fieldLineCount = 0;
@@ -321,9 +305,11 @@ function fieldLineBytes(name: string, value: string): Uint8Array {
   return line;
 }
 
-/** Bytes of `text`, which is ASCII. */
-function asciiBytes(text: string): Uint8Array {
-  return Uint8Array.from(text, (char) => char.charCodeAt(0));
+/** Bytes of `text`, already validated (every character at most 0xFF), one per character. */
+function latin1Bytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  writeLatin1(bytes, 0, text);
+  return bytes;
 }
 
 /**
@@ -336,7 +322,7 @@ function asciiBytes(text: string): Uint8Array {
  * CRLF; // Uint8Array [13, 10]
  * ```
  */
-export const CRLF: Uint8Array = asciiBytes("\r\n");
+export const CRLF: Uint8Array = latin1Bytes("\r\n");
 
 /**
  * The last chunk and the empty trailer section that end a chunked body
@@ -348,7 +334,7 @@ export const CRLF: Uint8Array = asciiBytes("\r\n");
  * new TextDecoder().decode(LAST_CHUNK); // "0\r\n\r\n"
  * ```
  */
-export const LAST_CHUNK: Uint8Array = asciiBytes("0\r\n\r\n");
+export const LAST_CHUNK: Uint8Array = latin1Bytes("0\r\n\r\n");
 
 /**
  * The chunk-size line written before `size` bytes of chunk data: hex size and
@@ -367,5 +353,5 @@ export function chunkHeader(size: number): Uint8Array {
   if (!Number.isSafeInteger(size) || size <= 0) {
     throw new InvalidRequestError(`invalid chunk size ${size}: a chunk must hold at least one byte`);
   }
-  return asciiBytes(`${size.toString(16)}\r\n`);
+  return latin1Bytes(`${size.toString(16)}\r\n`);
 }
